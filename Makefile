@@ -1,0 +1,78 @@
+# fastish — the two commands: `make demo` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PYTHONDONTWRITEBYTECODE := 1
+
+# The demo's local cloud; tests start their own on other ports, so they never touch the demo's state.
+export FASTISH_LOCALCLOUD_PORT ?= 5400
+export FASTISH_LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
+TEST_LOCALCLOUD_PORT ?= 5410
+TEST_LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud/test
+PYTEST_WORKERS ?= 2
+
+LOCAL_INV := inventories/local
+PLAYBOOKS := $(sort $(wildcard playbooks/*.yml))
+INVENTORIES := inventories/local inventories/example
+MOLECULE_SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
+
+.PHONY: help venv demo test lint syntax unit molecule localcloud-up localcloud-down clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt tools/install-system-deps.sh
+	tools/install-system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --progress-bar off -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed ## create .venv with the pinned tools (ansible, moto, molecule, linters)
+
+localcloud-up: venv ## start the local cloud (moto with the project's patches, HTTPS on 127.0.0.1)
+	$(BIN)/python -m tools.localcloud up
+
+localcloud-down: ## stop the local cloud by its recorded pid
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m tools.localcloud down; fi
+
+demo: localcloud-up ## converge every release of inventories/local on the local cloud and print the outputs
+	ansible-playbook -i $(LOCAL_INV) playbooks/bootstrap.yml
+
+lint: venv ## yamllint, ansible-lint (production profile), ruff
+	yamllint -s .
+	ansible-lint --offline -q
+	ruff check .
+	ruff format --check .
+
+syntax: venv ## ansible-playbook --syntax-check of every playbook against both inventories
+	@for inv in $(INVENTORIES); do for pb in $(PLAYBOOKS); do \
+	  echo "syntax-check $$pb -i $$inv"; \
+	  FASTISH_EXTERNAL_ID_PROD=x FASTISH_EXTERNAL_ID_STAGING=x ansible-playbook --syntax-check -i $$inv $$pb >/dev/null; \
+	done; done
+
+unit: venv ## pytest: plugins, modules, local cloud patches, validation, precedence
+	pytest -q -n $(PYTEST_WORKERS) tests
+
+molecule: venv ## molecule scenarios on a dedicated local cloud (started and stopped here)
+	@FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
+	  $(BIN)/python -m tools.localcloud up
+	@status=0; for s in $(MOLECULE_SCENARIOS); do \
+	  FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
+	    molecule test -s $$s || { status=1; break; }; \
+	done; \
+	FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
+	  $(BIN)/python -m tools.localcloud down; \
+	exit $$status
+
+test: lint syntax unit molecule ## everything CI runs (.ci/run calls exactly this)
+
+clean: localcloud-down ## stop the local cloud, remove .venv, outputs and caches
+	rm -rf $(VENV) outputs .localcloud .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
