@@ -1,0 +1,253 @@
+"""Verify the converged bootstrap release through the AWS APIs of the local cloud (run by verify.yml)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+PLATFORM_ROLE = "arn:aws:iam::111111111111:role/fastish-platform"
+# Actions without resource-level permissions: the only Allow statements that may name Resource "*".
+UNSCOPABLE = {
+    "ec2:DescribeAvailabilityZones",
+    "ec2:DescribeRegions",
+    "ecr:GetAuthorizationToken",
+    "ssm:DescribeParameters",
+    "kms:ListAliases",
+    "kms:ListKeys",
+    "sts:GetCallerIdentity",
+    "tag:GetResources",
+    "cognito-idp:ListUserPools",
+    "dynamodb:ListTables",
+    "lambda:ListFunctions",
+    "ses:ListIdentities",
+    "eks:ListClusters",
+    "kafka:ListClusters",
+    "kafka:ListClustersV2",
+    "kafka:ListConfigurations",
+    "kafka:GetCompatibleKafkaVersions",
+    "rds:DescribeDBEngineVersions",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeLaunchTemplateVersions",
+} | {
+    f"ec2:Describe{what}"
+    for what in (
+        "Addresses FlowLogs InternetGateways NatGateways NetworkInterfaces PrefixLists RouteTables"
+        " SecurityGroupRules SecurityGroups Subnets Tags VpcAttribute VpcEndpoints VpcPeeringConnections Vpcs"
+    ).split()
+}
+
+
+def _client(service):
+    port = os.environ.get("FASTISH_LOCALCLOUD_PORT", "5400")
+    state = os.environ.get("FASTISH_LOCALCLOUD_DIR", str(ROOT / ".localcloud"))
+    return boto3.client(
+        service,
+        region_name=REGION,
+        endpoint_url=f"https://127.0.0.1:{port}",
+        verify=f"{state}/ca.pem",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture(scope="module")
+def outputs():
+    return json.loads((ROOT / "outputs" / "local" / "bootstrap.json").read_text())
+
+
+def _statements(doc):
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    stmts = doc["Statement"]
+    return stmts if isinstance(stmts, list) else [stmts]
+
+
+def _listify(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _role(name):
+    return _client("iam").get_role(RoleName=name)["Role"]
+
+
+def _inline(name):
+    iam = _client("iam")
+    names = iam.list_role_policies(RoleName=name)["PolicyNames"]
+    assert names == [name], f"{name} must carry exactly its own inline policy, has {names}"
+    return _statements(iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"])
+
+
+def test_outputs_are_stored_in_ssm(outputs):
+    stored = _client("ssm").get_parameter(Name="/fastish/local/outputs")["Parameter"]
+    assert json.loads(stored["Value"]) == outputs
+    assert outputs["Version"] == "1"
+
+
+def test_version_parameter():
+    param = _client("ssm").get_parameter(Name="/fastish/local/version")["Parameter"]
+    assert (param["Value"], param["Type"]) == ("1", "String")
+
+
+def test_handshake_trusts_only_the_platform_role_with_external_id(outputs):
+    (stmt,) = _statements(_role("fastish-local-handshake")["AssumeRolePolicyDocument"])
+    assert stmt["Principal"] == {"AWS": PLATFORM_ROLE}
+    cond = stmt["Condition"]["StringEquals"]
+    assert cond["sts:ExternalId"] == os.environ.get("FASTISH_EXTERNAL_ID", "local-external-id")
+    assert cond["aws:PrincipalAccount"] == "111111111111"
+
+
+@pytest.mark.parametrize("component", ["lookup", "assets", "images"])
+def test_tool_roles_trust_only_handshake(component, outputs):
+    (stmt,) = _statements(_role(f"fastish-local-{component}")["AssumeRolePolicyDocument"])
+    assert stmt["Principal"] == {"AWS": outputs["HandshakeRoleArn"]}
+
+
+def test_deploy_trusts_handshake_and_platform_with_external_id(outputs):
+    stmts = _statements(_role("fastish-local-deploy")["AssumeRolePolicyDocument"])
+    principals = {s["Principal"]["AWS"]: s for s in stmts}
+    assert set(principals) == {outputs["HandshakeRoleArn"], PLATFORM_ROLE}
+    assert "sts:ExternalId" in principals[PLATFORM_ROLE]["Condition"]["StringEquals"]
+
+
+@pytest.mark.parametrize("release_type", ["webapp", "druid", "api"])
+def test_exec_roles_trust_only_deploy(release_type, outputs):
+    (stmt,) = _statements(_role(f"fastish-local-exec-{release_type}")["AssumeRolePolicyDocument"])
+    assert stmt["Principal"] == {"AWS": outputs["DeployRoleArn"]}
+
+
+def test_lookup_is_read_only_and_never_decrypts():
+    iam = _client("iam")
+    attached = iam.list_attached_role_policies(RoleName="fastish-local-lookup")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    (deny,) = _inline("fastish-local-lookup")
+    assert deny["Effect"] == "Deny"
+    assert "kms:Decrypt" in _listify(deny["Action"])
+
+
+def test_handshake_may_assume_only_the_deployment_roles(outputs):
+    stmts = _inline("fastish-local-handshake")
+    assume = [s for s in stmts if "sts:AssumeRole" in _listify(s["Action"])]
+    assert len(assume) == 1
+    assert sorted(_listify(assume[0]["Resource"])) == sorted(
+        outputs[k] for k in ("LookupRoleArn", "AssetsRoleArn", "ImagesRoleArn", "DeployRoleArn")
+    )
+
+
+def test_deploy_hands_over_only_to_exec_roles(outputs):
+    stmts = _inline("fastish-local-deploy")
+    execs = sorted(outputs["ExecRoleArns"].values())
+    for stmt in stmts:
+        actions = _listify(stmt["Action"])
+        if "sts:AssumeRole" in actions or "iam:PassRole" in actions:
+            assert sorted(_listify(stmt["Resource"])) == execs
+
+
+def test_assets_role_uses_the_key_only_through_s3(outputs):
+    stmts = _inline("fastish-local-assets")
+    kms = [s for s in stmts if any(a.startswith("kms:") for a in _listify(s["Action"]))]
+    assert len(kms) == 1
+    assert kms[0]["Resource"] == outputs["KeyArn"]
+    assert kms[0]["Condition"]["StringEquals"]["kms:ViaService"] == f"s3.{REGION}.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    "component",
+    ["handshake", "lookup", "assets", "images", "deploy", "exec-webapp", "exec-druid", "exec-api"],
+)
+def test_least_privilege(component):
+    for stmt in _inline(f"fastish-local-{component}"):
+        if stmt["Effect"] != "Allow":
+            continue
+        actions = _listify(stmt["Action"])
+        assert not [a for a in actions if a == "*" or a.endswith(":*")], f"wildcard action in {stmt}"
+        if "*" in _listify(stmt["Resource"]) and "Condition" not in stmt:
+            assert set(actions) <= UNSCOPABLE, f"{component}: Resource '*' without condition for {actions}"
+
+
+def test_exec_roles_are_scoped_to_their_services():
+    services = {
+        "exec-webapp": {"cognito-idp", "dynamodb", "lambda", "apigateway", "ses", "sns", "ec2"},
+        "exec-druid": {"eks", "kafka", "rds", "s3", "secretsmanager", "sqs", "events", "ec2"},
+        "exec-api": {"eks", "ecr", "cloudwatch"},
+    }
+    common = {"ssm", "kms", "logs", "iam", "sts", "tag"}
+    for component, own in services.items():
+        used = {a.split(":")[0] for s in _inline(f"fastish-local-{component}") for a in _listify(s["Action"])}
+        assert used <= own | common, f"{component} uses {sorted(used - own - common)}"
+        others = set().union(*(v for k, v in services.items() if k != component)) - own
+        assert not used & others, f"{component} reaches into {sorted(used & others)}"
+
+
+def test_key_rotation_alias_and_policy(outputs):
+    kms = _client("kms")
+    key_id = outputs["KeyArn"]
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
+    aliases = kms.list_aliases(KeyId=key_id)["Aliases"]
+    assert [a["AliasName"] for a in aliases] == ["alias/fastish-local-key"]
+    stmts = {s["Sid"]: s for s in _statements(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])}
+    admin = stmts["KeyAdministration"]
+    assert not {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"} & set(admin["Action"])
+    use = stmts["DeploymentRolesThroughServices"]
+    assert outputs["HandshakeRoleArn"] not in use["Principal"]["AWS"]
+    assert outputs["LookupRoleArn"] not in use["Principal"]["AWS"]
+    assert "kms:ViaService" in use["Condition"]["StringEquals"]
+
+
+def test_bucket_encryption_versioning_privacy_and_tls(outputs):
+    s3 = _client("s3")
+    bucket = outputs["AssetsBucket"]
+    assert bucket == f"fastish-local-assets-{ACCOUNT}-{REGION}"
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    default = rule["ApplyServerSideEncryptionByDefault"]
+    assert default["SSEAlgorithm"] == "aws:kms"
+    assert default["KMSMasterKeyID"] == outputs["KeyArn"]
+    assert rule["BucketKeyEnabled"] is True
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    pab = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(pab.values()) and len(pab) == 4
+    ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
+    assert ownership == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    (deny,) = _statements(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+    assert tags["fastish:managed-by"] == "fastish"
+    assert tags["fastish:synthesizer"] == "local"
+
+
+def test_bucket_lifecycle_expires_only_noncurrent_versions(outputs):
+    rules = _client("s3").get_bucket_lifecycle_configuration(Bucket=outputs["AssetsBucket"])["Rules"]
+    assert len(rules) == 1
+    (rule,) = rules
+    assert rule["Status"] == "Enabled"
+    assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == 90
+    assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 7
+    assert "Expiration" not in rule, "live assets must never expire"
+
+
+def test_objects_are_written_over_tls_with_the_key(outputs):
+    s3 = _client("s3")
+    bucket = outputs["AssetsBucket"]
+    version = s3.put_object(Bucket=bucket, Key="verify/probe.txt", Body=b"probe")["VersionId"]
+    head = s3.head_object(Bucket=bucket, Key="verify/probe.txt")
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert head["SSEKMSKeyId"] == outputs["KeyArn"]
+    # Remove the version itself (no delete marker), so the bucket is as converge left it.
+    s3.delete_object(Bucket=bucket, Key="verify/probe.txt", VersionId=version)
+
+
+def test_repository_encryption_scanning_immutability_lifecycle(outputs):
+    ecr = _client("ecr")
+    (repo,) = ecr.describe_repositories(repositoryNames=[outputs["ImageRepository"]])["repositories"]
+    assert repo["imageTagMutability"] == "IMMUTABLE"
+    assert repo["imageScanningConfiguration"]["scanOnPush"] is True
+    assert repo["encryptionConfiguration"] == {"encryptionType": "KMS", "kmsKey": outputs["KeyArn"]}
+    policy = json.loads(ecr.get_lifecycle_policy(repositoryName=outputs["ImageRepository"])["lifecyclePolicyText"])
+    counts = {r["selection"]["countType"]: r["selection"]["countNumber"] for r in policy["rules"]}
+    assert counts == {"sinceImagePushed": 7, "imageCountMoreThan": 30}

@@ -1,0 +1,103 @@
+"""Fixtures for the local cloud's own tests."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+REGION = "us-east-1"
+REDIRECTING_ENV = ("AWS_CA_BUNDLE", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+ACCOUNT = "123456789012"
+
+TLS_ONLY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::{bucket}", "arn:aws:s3:::{bucket}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ],
+}
+
+
+def _tls_only_policy(bucket: str) -> str:
+    return json.dumps(TLS_ONLY_POLICY).replace("{bucket}", bucket)
+
+
+def _create_network(ec2: Any) -> tuple[str, list[str]]:
+    """A VPC with two subnets in two AZs; returns (vpc_id, [subnet_id, subnet_id])."""
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"][
+            "SubnetId"
+        ]
+        for i, az in enumerate("ab", start=1)
+    ]
+    return vpc, subnets
+
+
+FAKE_SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]  # moto's EKS does not check them
+
+
+def _create_nodegroup(eks: Any, subnets: list[str] = FAKE_SUBNETS) -> dict[str, Any]:
+    eks.create_cluster(
+        name="c1",
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/cluster",
+        resourcesVpcConfig={"subnetIds": subnets},
+    )
+    return eks.create_nodegroup(
+        clusterName="c1",
+        nodegroupName="ng1",
+        nodeRole=f"arn:aws:iam::{ACCOUNT}:role/node",
+        subnets=subnets,
+        tags={"team": "platform"},
+    )["nodegroup"]
+
+
+@pytest.fixture
+def tls_only_policy() -> Callable[[str], str]:
+    """Factory: the standard "deny s3:* unless aws:SecureTransport" bucket policy for a bucket."""
+    return _tls_only_policy
+
+
+@pytest.fixture
+def make_network() -> Callable[[Any], tuple[str, list[str]]]:
+    """Factory: make_network(ec2_client) -> (vpc_id, [two subnet ids in two AZs])."""
+    return _create_network
+
+
+@pytest.fixture
+def make_nodegroup() -> Callable[..., dict[str, Any]]:
+    """Factory: make_nodegroup(eks_client[, subnets]) -> nodegroup ng1 of cluster c1 (tags team=platform)."""
+    return _create_nodegroup
+
+
+@pytest.fixture
+def upstream() -> Iterator[Callable[[str], Any]]:
+    """Plain, unpatched in-process moto: yields a boto3 client factory inside ``mock_aws``.
+
+    The pytest process never applies tools.localcloud patches, so this is upstream moto's behaviour.
+    AWS_* variables that would redirect boto3 (e.g. to a running local cloud) are removed meanwhile.
+    """
+    import boto3
+    from moto import mock_aws
+
+    from tools.localcloud import patches
+
+    assert patches.applied() == [], "patches must never be applied in the pytest process"
+    with pytest.MonkeyPatch.context() as mp:
+        for name in list(os.environ):
+            if name.startswith("AWS_ENDPOINT_URL") or name in REDIRECTING_ENV:
+                mp.delenv(name)
+        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        with mock_aws():
+            yield lambda service: boto3.client(service, region_name=REGION)

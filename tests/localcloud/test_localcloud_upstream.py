@@ -1,0 +1,101 @@
+"""The bugs our patches fix, shown on plain in-process moto (``mock_aws``, no patches applied).
+
+Every test here documents one patch in tools/localcloud/patches.py. When one of them fails after a moto
+upgrade, upstream fixed (or changed) that behaviour: check, then drop the patch and its test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def test_upstream_still_has_dynamodb_missing_table_id(upstream):
+    """moto's DescribeTable has no TableId. When this fails, upstream fixed it: drop the patch
+    ``dynamodb-describe-table-id``."""
+    ddb = upstream("dynamodb")
+    ddb.create_table(
+        TableName="t1",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    assert "TableId" not in ddb.describe_table(TableName="t1")["Table"]
+
+
+def test_upstream_still_has_rds_modify_subnet_group_deleting_the_group(upstream, make_network):
+    """ModifyDBSubnetGroup removes the group. When this fails, upstream fixed it: drop the patch
+    ``rds-modify-subnet-group-keeps-group``."""
+    _, subnets = make_network(upstream("ec2"))
+    rds = upstream("rds")
+    rds.create_db_subnet_group(DBSubnetGroupName="g1", DBSubnetGroupDescription="d", SubnetIds=subnets)
+    rds.modify_db_subnet_group(DBSubnetGroupName="g1", DBSubnetGroupDescription="d2", SubnetIds=subnets)
+    with pytest.raises(ClientError) as exc:
+        rds.describe_db_subnet_groups(DBSubnetGroupName="g1")
+    assert exc.value.response["Error"]["Code"] == "DBSubnetGroupNotFoundFault"
+
+
+def test_upstream_still_has_rds_missing_parameter_group_returning_empty(upstream):
+    """DescribeDBParameterGroups(missing name) returns [] instead of DBParameterGroupNotFound. When this
+    fails, upstream fixed it: drop the patch ``rds-describe-param-group-not-found``."""
+    rds = upstream("rds")
+    assert rds.describe_db_parameter_groups(DBParameterGroupName="missing")["DBParameterGroups"] == []
+
+
+def test_upstream_still_has_ec2_nat_gateway_tag_resource_type(upstream, make_network):
+    """DescribeTags says ``nat-gateway`` where AWS says ``natgateway``. When this fails, upstream fixed it:
+    drop the patch ``ec2-natgateway-resource-type``."""
+    ec2 = upstream("ec2")
+    _, subnets = make_network(ec2)
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnets[0], AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    ec2.create_tags(Resources=[nat], Tags=[{"Key": "Name", "Value": "nat-a"}])
+    tags = ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [nat]}])["Tags"]
+    assert [t["ResourceType"] for t in tags] == ["nat-gateway"]
+
+
+def test_upstream_still_has_eks_nodegroup_without_update_config(upstream, make_nodegroup):
+    """DescribeNodegroup has no updateConfig unless one was given. When this fails, upstream fixed it:
+    drop the patch ``eks-nodegroup-default-update-config``."""
+    eks = upstream("eks")
+    make_nodegroup(eks)
+    assert "updateConfig" not in eks.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+
+
+def test_upstream_still_has_eks_tags_only_on_clusters(upstream, make_nodegroup):
+    """TagResource/ListTagsForResource on a node group ARN: not found. When this fails, upstream fixed it:
+    drop the patch ``eks-tags-nodegroups-fargate``."""
+    eks = upstream("eks")
+    arn = make_nodegroup(eks)["nodegroupArn"]
+    with pytest.raises(ClientError) as exc:
+        eks.tag_resource(resourceArn=arn, tags={"env": "local"})
+    assert exc.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError):
+        eks.list_tags_for_resource(resourceArn=arn)
+
+
+def test_upstream_still_has_kms_key_state_ops_failing_on_key_arn(upstream):
+    """ScheduleKeyDeletion/EnableKey/... given a key ARN crash with KeyError (500 in server mode). When this
+    fails, upstream fixed it: drop the patch ``kms-key-state-ops-accept-arn``."""
+    kms = upstream("kms")
+    arn = kms.create_key()["KeyMetadata"]["Arn"]
+    for call in (
+        lambda: kms.schedule_key_deletion(KeyId=arn, PendingWindowInDays=7),
+        lambda: kms.cancel_key_deletion(KeyId=arn),
+        lambda: kms.enable_key(KeyId=arn),
+        lambda: kms.disable_key(KeyId=arn),
+    ):
+        with pytest.raises((KeyError, ClientError)):
+            call()
+
+
+def test_upstream_still_has_s3_policy_conditions_ignored(upstream, tls_only_policy):
+    """A TLS-only bucket policy (Deny unless aws:SecureTransport) blocks object access even over HTTPS.
+    When this fails, upstream fixed it: drop the patch ``s3-bucket-policy-secure-transport``."""
+    s3 = upstream("s3")
+    s3.create_bucket(Bucket="tls-only")
+    s3.put_bucket_policy(Bucket="tls-only", Policy=tls_only_policy("tls-only"))
+    assert s3.meta.endpoint_url.startswith("https://")
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket="tls-only", Key="k", Body=b"x")
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403

@@ -1,0 +1,1 @@
+"""Project tooling (local cloud emulators, helpers). Run modules with ``python -m tools.<name>``."""

@@ -1,0 +1,489 @@
+"""Fidelity patches for moto 5.2.5, applied inside the local cloud server process only.
+
+Each patch is a small function registered under a stable name with ``@_patch(name)``. ``apply_all()``
+applies them in registration order and returns the names that were applied. A patch first checks that
+moto still looks the way it expects (method exists with the same parameters; where cheap to check, the
+bug is still there); if not it raises ``PatchDoesNotFit`` and ``apply_all`` logs a warning to stderr and
+skips it. Nothing here ever crashes the server because moto changed.
+
+Besides the fidelity patches there are "speed-ups" (``apply_speedups()``): same mechanism, no behaviour
+change, reported separately.
+
+Never call ``apply_all()`` in the pytest process: the ``test_upstream_still_has_*`` tests rely on the
+in-process moto being unpatched. Importing this module is harmless (it imports moto lazily).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any
+
+log = logging.getLogger("localcloud.patches")
+
+PatchFn = Callable[[], None]
+_REGISTRY: dict[str, PatchFn] = {}  # fidelity patches: make moto behave like AWS
+_SPEEDUPS: dict[str, PatchFn] = {}  # no behaviour change, only faster
+_APPLIED: list[str] = []
+_MARK = "__localcloud_patch__"
+
+
+class PatchDoesNotFit(Exception):
+    """The installed moto no longer matches what a patch expects (or no longer has the bug)."""
+
+
+def _patch(name: str, registry: dict[str, PatchFn] = _REGISTRY) -> Callable[[PatchFn], PatchFn]:
+    def register(fn: PatchFn) -> PatchFn:
+        if name in _REGISTRY or name in _SPEEDUPS:
+            raise ValueError(f"duplicate patch name {name!r}")
+        registry[name] = fn
+        return fn
+
+    return register
+
+
+def names() -> list[str]:
+    """All registered fidelity patch names, in application order."""
+    return list(_REGISTRY)
+
+
+def speedup_names() -> list[str]:
+    """All registered speed-ups (patches that change no behaviour)."""
+    return list(_SPEEDUPS)
+
+
+def applied() -> list[str]:
+    """Names of the patches applied in this process (empty unless apply_all() ran here)."""
+    return list(_APPLIED)
+
+
+def apply_all(registry: Mapping[str, PatchFn] | None = None) -> list[str]:
+    """Apply every registered fidelity patch (or those of ``registry``); return the names applied.
+
+    A patch that raises is skipped with a warning (logger ``localcloud.patches``; without logging set up,
+    Python's last-resort handler prints it to stderr). Applying twice is a no-op.
+    """
+    result = []
+    for name, fn in (_REGISTRY if registry is None else registry).items():
+        if name in _APPLIED:
+            result.append(name)
+            continue
+        try:
+            fn()
+        except PatchDoesNotFit as exc:
+            log.warning("patch %s skipped, it no longer fits moto: %s", name, exc)
+        except Exception as exc:
+            log.warning("patch %s skipped, it failed: %r", name, exc)
+        else:
+            _APPLIED.append(name)
+            result.append(name)
+    return result
+
+
+def apply_speedups() -> list[str]:
+    """Apply the speed-ups, same rules as ``apply_all``."""
+    return apply_all(_SPEEDUPS)
+
+
+def _require_params(func: Any, *expected: str) -> None:
+    """Fail unless ``func`` takes exactly the leading positional parameters ``expected``."""
+    if not callable(func):
+        raise PatchDoesNotFit(f"{func!r} is not callable")
+    if getattr(func, _MARK, None):
+        raise PatchDoesNotFit(f"{func.__qualname__} is already patched")
+    params = list(inspect.signature(func).parameters)
+    if params[: len(expected)] != list(expected):
+        raise PatchDoesNotFit(f"{func.__qualname__}{inspect.signature(func)} no longer takes {expected}")
+
+
+def _mark(wrapper: Any, name: str) -> Any:
+    setattr(wrapper, _MARK, name)
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------------------
+# 1. DynamoDB DescribeTable: TableId
+
+
+@_patch("dynamodb-describe-table-id")
+def _dynamodb_table_id() -> None:
+    """DescribeTable/CreateTable return a stable ``TableId``.
+
+    community.aws.dynamodb_table fails with KeyError 'table_id' without it.
+    """
+    from moto.dynamodb.models.table import Table
+
+    original = Table.describe
+    _require_params(original, "self", "base_key")
+
+    @functools.wraps(original)
+    def describe(self: Any, base_key: str = "TableDescription") -> dict[str, Any]:
+        result = original(self, base_key=base_key)
+        table_id = self.__dict__.get("_localcloud_table_id")
+        if table_id is None:
+            table_id = self.__dict__.setdefault("_localcloud_table_id", _random_uuid())
+        result[base_key].setdefault("TableId", table_id)
+        return result
+
+    Table.describe = _mark(describe, "dynamodb-describe-table-id")
+
+
+def _random_uuid() -> str:
+    """A UUID from moto's random source, so ``POST /moto-api/seed`` makes it deterministic."""
+    try:
+        from moto.moto_api._internal import mock_random
+
+        return str(mock_random.uuid4())
+    except Exception:
+        return str(uuid.uuid4())
+
+
+# --------------------------------------------------------------------------------------------------------
+# 2. RDS ModifyDBSubnetGroup keeps the group
+
+
+@_patch("rds-modify-subnet-group-keeps-group")
+def _rds_modify_subnet_group() -> None:
+    """moto pops the group out of the backend on modify, so it vanishes (amazon.aws.rds_subnet_group)."""
+    from moto.rds.exceptions import DBSubnetGroupNotFoundError
+    from moto.rds.models import RDSBackend
+
+    original = RDSBackend.modify_db_subnet_group
+    _require_params(original, "self", "subnet_name", "description", "subnets")
+
+    @functools.wraps(original)
+    def modify_db_subnet_group(self: Any, subnet_name: str, description: Any, subnets: Any) -> Any:
+        if subnet_name not in self.subnet_groups:
+            raise DBSubnetGroupNotFoundError(subnet_name)
+        group = original(self, subnet_name, description, subnets)
+        self.subnet_groups[subnet_name] = group
+        return group
+
+    RDSBackend.modify_db_subnet_group = _mark(modify_db_subnet_group, "rds-modify-subnet-group-keeps-group")
+
+
+# --------------------------------------------------------------------------------------------------------
+# 3. RDS DescribeDBParameterGroups(name=missing) -> DBParameterGroupNotFound
+
+
+@_patch("rds-describe-param-group-not-found")
+def _rds_param_group_not_found() -> None:
+    """moto returns [] for a missing name; AWS raises DBParameterGroupNotFound.
+
+    amazon.aws.rds_instance_param_group relies on the error (IndexError otherwise), and so rds_instance.
+    """
+    from moto.rds.exceptions import DBParameterGroupNotFoundError
+    from moto.rds.models import RDSBackend
+
+    original = RDSBackend.describe_db_parameter_groups
+    _require_params(original, "self", "db_parameter_group_kwargs")
+
+    @functools.wraps(original)
+    def describe_db_parameter_groups(self: Any, db_parameter_group_kwargs: dict[str, Any]) -> Any:
+        result = original(self, db_parameter_group_kwargs)
+        name = db_parameter_group_kwargs.get("db_parameter_group_name")
+        if name and not result:
+            raise DBParameterGroupNotFoundError(name)
+        return result
+
+    RDSBackend.describe_db_parameter_groups = _mark(
+        describe_db_parameter_groups, "rds-describe-param-group-not-found"
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# 4. EC2 DescribeTags ResourceType for nat-* is "natgateway"
+
+
+@_patch("ec2-natgateway-resource-type")
+def _ec2_natgateway_resource_type() -> None:
+    """moto reports ``nat-gateway``; AWS reports ``natgateway`` (ec2_vpc_nat_gateway is never idempotent)."""
+    from moto.ec2 import utils
+
+    table = utils.EC2_PREFIX_TO_RESOURCE
+    current = table.get("nat")
+    if current != "nat-gateway":
+        raise PatchDoesNotFit(f"EC2_PREFIX_TO_RESOURCE['nat'] is {current!r}, expected 'nat-gateway'")
+    # The dict object is shared with moto.ec2.models.tags, so change it in place.
+    table["nat"] = "natgateway"
+
+
+# --------------------------------------------------------------------------------------------------------
+# 5. EKS node group default updateConfig
+
+
+@_patch("eks-nodegroup-default-update-config")
+def _eks_nodegroup_update_config() -> None:
+    """AWS always returns updateConfig (default maxUnavailable=1); community.aws.eks_nodegroup needs it."""
+    from moto.eks.models import Nodegroup
+
+    original = Nodegroup.__init__
+    if "update_config" not in inspect.signature(original).parameters:
+        raise PatchDoesNotFit("Nodegroup.__init__ has no update_config parameter any more")
+    if getattr(original, _MARK, None):
+        raise PatchDoesNotFit("Nodegroup.__init__ is already patched")
+
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if not getattr(self, "update_config", None):
+            self.update_config = {"maxUnavailable": 1}
+
+    Nodegroup.__init__ = _mark(__init__, "eks-nodegroup-default-update-config")
+
+
+# --------------------------------------------------------------------------------------------------------
+# 6. EKS tags on node groups and Fargate profiles
+
+
+@_patch("eks-tags-nodegroups-fargate")
+def _eks_tags_nodegroups() -> None:
+    """moto's EKS Tag/Untag/ListTagsForResource only know cluster ARNs (eks_nodegroup re-run fails)."""
+    from moto.eks.models import EKSBackend
+
+    original_tag = EKSBackend.tag_resource
+    original_untag = EKSBackend.untag_resource
+    original_list = EKSBackend.list_tags_for_resource
+    _require_params(original_tag, "self", "resource_arn", "tags")
+    _require_params(original_untag, "self", "resource_arn", "tag_keys")
+    _require_params(original_list, "self", "resource_arn")
+
+    def find(backend: Any, arn: str) -> Any:
+        for cluster in backend.clusters.values():
+            for nodegroup in getattr(cluster, "nodegroups", {}).values():
+                if getattr(nodegroup, "arn", None) == arn:
+                    return nodegroup
+            for profile in getattr(cluster, "fargate_profiles", {}).values():
+                if getattr(profile, "fargate_profile_arn", None) == arn:
+                    return profile
+        return None
+
+    @functools.wraps(original_tag)
+    def tag_resource(self: Any, resource_arn: str, tags: dict[str, str]) -> None:
+        resource = find(self, resource_arn)
+        if resource is None:
+            return original_tag(self, resource_arn, tags)
+        resource.tags.update(tags)
+        return None
+
+    @functools.wraps(original_untag)
+    def untag_resource(self: Any, resource_arn: str, tag_keys: list[str] | str) -> None:
+        resource = find(self, resource_arn)
+        if resource is None:
+            return original_untag(self, resource_arn, tag_keys)
+        for key in [tag_keys] if isinstance(tag_keys, str) else tag_keys:
+            resource.tags.pop(key, None)
+        return None
+
+    @functools.wraps(original_list)
+    def list_tags_for_resource(self: Any, resource_arn: str) -> dict[str, str]:
+        resource = find(self, resource_arn)
+        return original_list(self, resource_arn) if resource is None else resource.tags
+
+    name = "eks-tags-nodegroups-fargate"
+    EKSBackend.tag_resource = _mark(tag_resource, name)
+    EKSBackend.untag_resource = _mark(untag_resource, name)
+    EKSBackend.list_tags_for_resource = _mark(list_tags_for_resource, name)
+
+
+# --------------------------------------------------------------------------------------------------------
+# 7. KMS key-state operations accept a key ARN (or alias)
+
+
+_KMS_KEY_STATE_OPS = ("schedule_key_deletion", "cancel_key_deletion", "enable_key", "disable_key")
+
+
+@_patch("kms-key-state-ops-accept-arn")
+def _kms_key_state_ops() -> None:
+    """moto indexes ``self.keys[key_id]`` with the raw argument: a key ARN gives a 500 KeyError.
+
+    The backend now resolves ARN / alias to the key id first (amazon.aws.kms_key state=absent passes the
+    ARN). moto's API layer still rejects alias names for these four operations, as AWS does.
+    """
+    from moto.kms.models import KmsBackend
+
+    if not callable(getattr(KmsBackend, "any_id_to_key_id", None)):
+        raise PatchDoesNotFit("KmsBackend.any_id_to_key_id is gone")
+    originals = {name: getattr(KmsBackend, name, None) for name in _KMS_KEY_STATE_OPS}
+    for original in originals.values():
+        _require_params(original, "self", "key_id")
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def wrapper(self: Any, key_id: str, *args: Any, **kwargs: Any) -> Any:
+            try:
+                resolved = self.any_id_to_key_id(key_id)
+            except Exception:  # unknown alias etc.: let moto produce its own error
+                resolved = key_id
+            return original(self, resolved or key_id, *args, **kwargs)
+
+        return _mark(wrapper, "kms-key-state-ops-accept-arn")
+
+    for name, original in originals.items():
+        setattr(KmsBackend, name, make(original))
+
+
+# --------------------------------------------------------------------------------------------------------
+# 8. S3 bucket policies honour aws:SecureTransport
+
+# Whether the request being handled arrived over TLS. Set per request by the server's WSGI middleware
+# (werkzeug's threaded server runs each request in its own thread, hence its own context).
+_REQUEST_TLS: ContextVar[bool | None] = ContextVar("localcloud_request_tls", default=None)
+
+
+@contextlib.contextmanager
+def request_context(*, tls: bool) -> Iterator[None]:
+    """Record, for the duration of one request, whether it arrived over TLS."""
+    token = _REQUEST_TLS.set(tls)
+    try:
+        yield
+    finally:
+        _REQUEST_TLS.reset(token)
+
+
+def current_request_tls() -> bool | None:
+    """True/False inside a request handled by our server, None elsewhere (unknown)."""
+    return _REQUEST_TLS.get()
+
+
+_BOOL_OPERATORS = ("Bool", "BoolIfExists")
+
+
+def evaluate_condition(condition: Any, context: Mapping[str, bool | None]) -> bool | None:
+    """Evaluate an IAM ``Condition`` block against request context values.
+
+    ``context`` maps lower-case condition keys (e.g. ``aws:securetransport``) to booleans; a key mapped to
+    None or missing is unknown. Returns True when every operator/key matches (values of one key are ORed,
+    everything else ANDed, as in IAM), False when one definitely does not match, and None when the block
+    contains anything this evaluator cannot decide: an operator other than Bool/BoolIfExists, a key other
+    than the known ones, a value that is not "true"/"false", or an unknown context value.
+    """
+    if not isinstance(condition, Mapping):
+        return None
+    verdict: bool | None = True
+    for operator, clauses in condition.items():
+        if operator not in _BOOL_OPERATORS or not isinstance(clauses, Mapping):
+            return None
+        for key, expected in clauses.items():
+            actual = context.get(str(key).lower())
+            wanted = _bool_values(expected)
+            if actual is None or wanted is None:
+                return None
+            if actual not in wanted:
+                verdict = False
+    return verdict
+
+
+def _bool_values(value: Any) -> set[bool] | None:
+    values = value if isinstance(value, list) else [value]
+    result = set()
+    for item in values:
+        if isinstance(item, bool):
+            result.add(item)
+        elif isinstance(item, str) and item.lower() in ("true", "false"):
+            result.add(item.lower() == "true")
+        else:
+            return None
+    return result or None
+
+
+def effective_policy(policy: dict[str, Any], context: Mapping[str, bool | None]) -> dict[str, Any]:
+    """The policy with conditional statements resolved for this request.
+
+    A statement whose Condition evaluates to True is kept without its Condition; one whose Condition is
+    False or cannot be evaluated (see ``evaluate_condition``) is dropped, i.e. treated as not applying.
+    Dropping the undecidable ones is deliberate: for the local cloud an unknown Deny must not block
+    everything (moto's old behaviour) and an unknown Allow must not grant anything.
+    """
+    statements = policy.get("Statement", [])
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    kept = []
+    for statement in statements:
+        condition = statement.get("Condition") if isinstance(statement, Mapping) else None
+        if condition:
+            if evaluate_condition(condition, context) is not True:
+                continue
+            statement = {k: v for k, v in statement.items() if k != "Condition"}
+        kept.append(statement)
+    return {**policy, "Statement": kept}
+
+
+@_patch("s3-bucket-policy-secure-transport")
+def _s3_bucket_policy_conditions() -> None:
+    """Bucket policies: evaluate ``aws:SecureTransport`` instead of ignoring Conditions.
+
+    moto evaluates bucket policies without looking at Conditions, and a failed/unknown condition makes the
+    statement DENY. So the standard TLS-only policy (Deny s3:* when aws:SecureTransport is false) blocks
+    every object operation, even over HTTPS. With this patch, ``FakeBucket.get_permission`` first resolves
+    Conditions for the current request (``effective_policy``): ``Bool``/``BoolIfExists`` on
+    ``aws:SecureTransport`` uses whether the request arrived over TLS (``current_request_tls``).
+
+    Choice: a statement whose Condition contains anything we cannot evaluate (other operators or keys, or
+    a request whose TLS state is unknown, e.g. in-process moto) is treated as NOT applying; neither its
+    Allow nor its Deny counts. Everything else (principal, action, resource matching) is still moto's.
+    """
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket.get_permission
+    _require_params(original, "self", "action", "resource")
+    if not callable(getattr(IAMPolicy, "is_action_permitted", None)):
+        raise PatchDoesNotFit("IAMPolicy.is_action_permitted is gone")
+    neutral = PermissionResult.NEUTRAL
+
+    @functools.wraps(original)
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        if self.policy is None:
+            return neutral
+        try:
+            document = json.loads(self.policy)
+        except (TypeError, ValueError):
+            return original(self, action, resource)
+        if not isinstance(document, dict):
+            return original(self, action, resource)
+        context = {"aws:securetransport": current_request_tls()}
+        resolved = effective_policy(document, context)
+        return IAMPolicy(json.dumps(resolved)).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = _mark(get_permission, "s3-bucket-policy-secure-transport")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Speed-ups (not fidelity patches: moto behaves the same, only faster)
+
+
+@_patch("iam-managed-policies-parse-once", _SPEEDUPS)
+def _iam_parse_managed_policies_once() -> None:
+    """With MOTO_IAM_LOAD_MANAGED_POLICIES=true every IAMBackend init json-parses the ~1,300 AWS managed
+    policies again (~0.3 s each), and ``/moto-api/reset`` re-inits every IAM backend used (one per
+    partition). Parse the data once; the policy objects are still created fresh per backend.
+    """
+    from moto.iam import models
+    from moto.settings import load_iam_aws_managed_policies
+
+    original = models.IAMBackend._init_aws_policies
+    _require_params(original, "self")
+    data = getattr(models, "aws_managed_policies_data", None)
+    if not isinstance(data, str):
+        raise PatchDoesNotFit("moto.iam.models.aws_managed_policies_data is no longer a JSON string")
+    _require_params(models.AWSManagedPolicy.from_data, "name", "account_id", "region_name", "data")
+
+    parsed = functools.cache(lambda: json.loads(data))
+
+    @functools.wraps(original)
+    def _init_aws_policies(self: Any) -> list[Any]:
+        if not load_iam_aws_managed_policies():
+            return []
+        return [
+            models.AWSManagedPolicy.from_data(name, self.account_id, self.region_name, document)
+            for name, document in parsed().items()
+        ]
+
+    models.IAMBackend._init_aws_policies = _mark(_init_aws_policies, "iam-managed-policies-parse-once")
