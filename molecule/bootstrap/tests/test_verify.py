@@ -37,10 +37,23 @@ UNSCOPABLE = {
     "ec2:DescribeLaunchTemplateVersions",
 } | {
     f"ec2:Describe{what}"
-    for what in (
-        "Addresses FlowLogs InternetGateways NatGateways NetworkInterfaces PrefixLists RouteTables"
-        " SecurityGroupRules SecurityGroups Subnets Tags VpcAttribute VpcEndpoints VpcPeeringConnections Vpcs"
-    ).split()
+    for what in [
+        "Addresses",
+        "FlowLogs",
+        "InternetGateways",
+        "NatGateways",
+        "NetworkInterfaces",
+        "PrefixLists",
+        "RouteTables",
+        "SecurityGroupRules",
+        "SecurityGroups",
+        "Subnets",
+        "Tags",
+        "VpcAttribute",
+        "VpcEndpoints",
+        "VpcPeeringConnections",
+        "Vpcs",
+    ]
 }
 
 
@@ -190,7 +203,9 @@ def test_key_rotation_alias_and_policy(outputs):
     assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
     aliases = kms.list_aliases(KeyId=key_id)["Aliases"]
     assert [a["AliasName"] for a in aliases] == ["alias/fastish-local-key"]
-    stmts = {s["Sid"]: s for s in _statements(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])}
+    stmts = {
+        s["Sid"]: s for s in _statements(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    }
     admin = stmts["KeyAdministration"]
     assert not {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"} & set(admin["Action"])
     use = stmts["DeploymentRolesThroughServices"]
@@ -248,6 +263,8 @@ def test_repository_encryption_scanning_immutability_lifecycle(outputs):
     assert repo["imageTagMutability"] == "IMMUTABLE"
     assert repo["imageScanningConfiguration"]["scanOnPush"] is True
     assert repo["encryptionConfiguration"] == {"encryptionType": "KMS", "kmsKey": outputs["KeyArn"]}
-    policy = json.loads(ecr.get_lifecycle_policy(repositoryName=outputs["ImageRepository"])["lifecyclePolicyText"])
+    policy = json.loads(
+        ecr.get_lifecycle_policy(repositoryName=outputs["ImageRepository"])["lifecyclePolicyText"]
+    )
     counts = {r["selection"]["countType"]: r["selection"]["countNumber"] for r in policy["rules"]}
     assert counts == {"sinceImagePushed": 7, "imageCountMoreThan": 30}

@@ -13,7 +13,7 @@ description:
     (object versions and delete markers of every key, images), so that a role can refuse to delete a data
     store that is not empty unless deleting the data was confirmed.
   - amazon.aws and community.aws have no module that counts object versions or repository images.
-  - Counting stops after O(max_items) entries; RV(s3_bucket.truncated) then tells that there is at least that many.
+  - Counting stops after O(max_items) entries; RV(s3_bucket.truncated) then says there are at least that many.
 options:
   s3_bucket:
     description: Name of the S3 bucket to look at.
@@ -68,10 +68,10 @@ ecr_repository:
     truncated: {description: True when counting stopped at O(max_items)., type: bool}
 """
 
-try:
+import contextlib
+
+with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing dependency
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
