@@ -14,7 +14,9 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / ".venv" / "bin"
 
 
-def run_playbook(tmp_path: Path, plays: list[dict], cloud_env: dict[str, str], *args: str, keep_aws_env=False):
+def run_playbook(
+    tmp_path: Path, plays: list[dict], cloud_env: dict[str, str], *args: str, keep_aws_env=False
+):
     """Returns (rc, parsed json callback output or None, raw stdout+stderr)."""
     (tmp_path / "group_vars").symlink_to(REPO / "group_vars")
     playbook = tmp_path / "probe.yml"

@@ -11,7 +11,7 @@ import pytest
 from tests.integration.playbook_runner import REPO, run_playbook, task_results
 
 sys.path.insert(0, str(REPO / "collections"))
-from ansible_collections.fastish.platform.plugins.module_utils.naming import resource_name  # noqa: E402
+from ansible_collections.fastish.platform.plugins.module_utils.naming import resource_name
 
 HOST = "acme-web-portal"
 SYNTH_SCOPE = {
@@ -48,7 +48,11 @@ def test_defaults_reach_community_aws_and_our_modules(cloud, tmp_path):
     tasks = [
         {
             "name": "community.aws module",
-            "community.aws.ssm_parameter": {"name": "/probe/defaults", "value": "reached", "state": "present"},
+            "community.aws.ssm_parameter": {
+                "name": "/probe/defaults",
+                "value": "reached",
+                "state": "present",
+            },
         },
         {"name": "our module", "fastish.platform.stored_data_info": {"s3_bucket": "no-such-bucket"}},
         CALLER,
@@ -75,7 +79,10 @@ def test_environment_credentials_come_first(cloud, tmp_path):
     iam = cloud.client("iam")
     iam.create_user(UserName="awx-injected")
     key = iam.create_access_key(UserName="awx-injected")["AccessKey"]
-    env = cloud.env() | {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+    env = cloud.env() | {
+        "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
+    }
     env.pop("AWS_ENDPOINT_URL")
     env.pop("AWS_CA_BUNDLE")
     rc, out, raw = run_playbook(tmp_path, _play([CALLER]), env, keep_aws_env=True)
@@ -95,7 +102,9 @@ def test_assumes_deploy_then_exec_role_with_external_id(cloud, tmp_path, release
     iam = cloud.client("iam")
     trust = json.dumps({"Version": "2012-10-17", "Statement": []})
     for component in ("deploy", f"exec-{release_type}"):
-        iam.create_role(RoleName=resource_name(SYNTH_SCOPE, component, "iam_role"), AssumeRolePolicyDocument=trust)
+        iam.create_role(
+            RoleName=resource_name(SYNTH_SCOPE, component, "iam_role"), AssumeRolePolicyDocument=trust
+        )
     marker = "external-id-marker-7f3a9c"
     env = cloud.env() | {"FASTISH_EXTERNAL_ID": marker}
     rc, out, raw = run_playbook(

@@ -16,7 +16,7 @@ def _run(cloud, tmp_path, params, *args):
             "tasks": [{"name": "look", "fastish.platform.stored_data_info": params, "ignore_errors": True}],
         }
     ]
-    rc, out, raw = run_playbook(tmp_path, plays, cloud.env(), *args, keep_aws_env=True)
+    _rc, out, raw = run_playbook(tmp_path, plays, cloud.env(), *args, keep_aws_env=True)
     assert out is not None, raw
     return task_results(out, "look", "local-bootstrap")
 
@@ -29,7 +29,13 @@ def test_counts_object_versions_and_delete_markers(cloud, tmp_path):
     s3.put_object(Bucket="data", Key="a", Body=b"2")
     s3.delete_object(Bucket="data", Key="a")  # leaves two versions and a delete marker
     result = _run(cloud, tmp_path, {"s3_bucket": "data"})
-    assert result["s3_bucket"] == {"name": "data", "exists": True, "objects": 3, "empty": False, "truncated": False}
+    assert result["s3_bucket"] == {
+        "name": "data",
+        "exists": True,
+        "objects": 3,
+        "empty": False,
+        "truncated": False,
+    }
     assert result["changed"] is False
 
 
