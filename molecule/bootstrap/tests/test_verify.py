@@ -155,10 +155,12 @@ def test_handshake_may_assume_only_the_deployment_roles(outputs):
 def test_deploy_hands_over_only_to_exec_roles(outputs):
     stmts = _inline("fastish-local-deploy")
     execs = sorted(outputs["ExecRoleArns"].values())
-    for stmt in stmts:
-        actions = _listify(stmt["Action"])
-        if "sts:AssumeRole" in actions or "iam:PassRole" in actions:
-            assert sorted(_listify(stmt["Resource"])) == execs
+    handover = [s for s in stmts if {"sts:AssumeRole", "iam:PassRole"} & set(_listify(s["Action"]))]
+    assert len(handover) == 2, "deploy must have one AssumeRole and one PassRole statement"
+    for stmt in handover:
+        assert sorted(_listify(stmt["Resource"])) == execs
+    (passrole,) = [s for s in handover if "iam:PassRole" in _listify(s["Action"])]
+    assert passrole["Condition"] == {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}}
 
 
 def test_assets_role_uses_the_key_only_through_s3(outputs):
