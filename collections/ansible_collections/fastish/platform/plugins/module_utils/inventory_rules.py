@@ -57,7 +57,9 @@ BOOLEAN_STRINGS = frozenset(
 )
 
 # Value formats the schema may name in ``format:``.
-FORMATS = frozenset({"account_id", "region", "iam_role_arn", "iam_principal_arn", "endpoint_url", "cidr"})
+FORMATS = frozenset(
+    {"account_id", "region", "iam_role_arn", "iam_principal_arn", "endpoint_url", "cidr", "dynamodb_tables", "tenants"}
+)
 
 # The variables of the other hosts that the cross-host rules read (never a secret).
 PEER_VARIABLES = tuple(dict.fromkeys([*SCOPE_VARIABLES.values(), "fastish_vpc_cidr", RELEASE_TYPE_VARIABLE]))
