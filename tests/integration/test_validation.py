@@ -24,7 +24,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 PLAYBOOKS = REPO_ROOT / "playbooks"
-RELEASE_PLAYBOOKS = [p for p in ("validate.yml", "bootstrap.yml") if (PLAYBOOKS / p).exists()]
+RELEASE_PLAYBOOKS = [p for p in ("validate.yml", "bootstrap.yml", "webapp.yml") if (PLAYBOOKS / p).exists()]
 TIMEOUT = 120
 
 # hosts.yml paths of the local inventory's hosts.
@@ -123,6 +123,37 @@ def _region(inv: Inventory) -> None:
 
 def _release_type(inv: Inventory) -> None:
     inv.host(WEB_TEAM, "acme-web-portal", lambda h: h.update(fastish_release_type="webap"))
+
+
+def _tier_reused(inv: Inventory) -> None:
+    inv.group_vars(
+        "local_acme",
+        fastish_tiers=[
+            {"name": "free", "precedence": 30, "description": "Free"},
+            {"name": "pro", "precedence": 20, "description": "Pro"},
+            {"name": "free", "precedence": 10, "description": "Free again"},
+        ],
+    )
+
+
+def _bad_key_schema(inv: Inventory) -> None:
+    tables = [
+        {"name": "tenants", "partition_key": {"name": "tenant_id", "type": "S"}},
+        {
+            "name": "items",
+            "partition_key": {"name": "tenant_id", "type": "S"},
+            "sort_key": {"name": "tenant_id", "type": "STRING"},
+            "indexes": [{"name": "by-updated", "partition_key": {"name": "tenant_id", "type": "N"}}],
+        },
+    ]
+    inv.host(WEB_TEAM, "acme-web-portal", lambda h: h.update(fastish_dynamodb_tables=tables))
+
+
+def _bad_tenant_id(inv: Inventory) -> None:
+    def change(host: dict) -> None:
+        host["fastish_tenants"][0]["id"] = "Globex Corp/../*"
+
+    inv.host(WEB_TEAM, "acme-web-portal", change)
 
 
 def _duplicate_release(inv: Inventory) -> None:
@@ -258,6 +289,49 @@ BAD_INVENTORIES = [
                 "10.10.128.0/17 of host 'acme-data-analytics'"
             ),
             "Fix: give 'acme-data-analytics' or 'acme-web-portal' a fastish_vpc_cidr",
+        ],
+    ),
+    (
+        "tier-group-name-reused",
+        _tier_reused,
+        [],
+        {},
+        [
+            (
+                "host 'acme-web-portal': fastish_tiers[2] (free).name 'free' is also used by "
+                "fastish_tiers[0]; each name may appear only once"
+            ),
+            "Fix: list the tiers as mappings with name (a slug), precedence",
+        ],
+    ),
+    (
+        "invalid-table-key-schema",
+        _bad_key_schema,
+        [],
+        {},
+        [
+            (
+                "host 'acme-web-portal': fastish_dynamodb_tables[1] (items).sort_key.type is 'STRING', "
+                "not S (string)"
+            ),
+            (
+                "fastish_dynamodb_tables[1] (items).indexes[0].partition_key declares attribute 'tenant_id' "
+                "as N, but fastish_dynamodb_tables[1] (items).partition_key declares it as S"
+            ),
+            "Fix: declare each table as a mapping with name (a slug), partition_key {name, type: S|N|B}",
+        ],
+    ),
+    (
+        "tenant-id-illegal-characters",
+        _bad_tenant_id,
+        [],
+        {},
+        [
+            (
+                "host 'acme-web-portal': fastish_tenants[0] (Globex Corp/../*).id is 'Globex Corp/../*', "
+                "not 1 to 32 lowercase letters, digits and '-'"
+            ),
+            "Fix: list the release's tenants as mappings with id",
         ],
     ),
     (

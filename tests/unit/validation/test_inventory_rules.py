@@ -48,6 +48,8 @@ SYNTHESIZER = {
     "fastish_aws_access_key": "testing",
     "fastish_aws_secret_key": "testing",
 }
+# The webapp defaults every host gets from group_vars/all/webapp.yml.
+WEBAPP_DEFAULTS = yaml.safe_load((REPO_ROOT / "group_vars/all/webapp.yml").read_text())
 ACME = {"fastish_organization": "acme", "fastish_cost_center": "cc-1001"}
 WEB_TEAM = {
     "fastish_team": "web",
@@ -77,9 +79,12 @@ def _host(*levels: dict) -> dict:
 def inventory() -> dict[str, dict]:
     """The local inventory, as the action plugin would see it once templated."""
     return {
-        "local-bootstrap": _host(PLATFORM, SYNTHESIZER, {"fastish_release_type": "bootstrap"}),
+        "local-bootstrap": _host(
+            PLATFORM, WEBAPP_DEFAULTS, SYNTHESIZER, {"fastish_release_type": "bootstrap"}
+        ),
         "acme-web-portal": _host(
             PLATFORM,
+            WEBAPP_DEFAULTS,
             SYNTHESIZER,
             ACME,
             WEB_TEAM,
@@ -88,10 +93,21 @@ def inventory() -> dict[str, dict]:
                 "fastish_release_type": "webapp",
                 "fastish_environment": "dev",
                 "fastish_vpc_cidr": "10.10.0.0/16",
+                "fastish_ses_domain": "portal.acme.example",
+                "fastish_ses_sender": "no-reply@portal.acme.example",
+                "fastish_tenants": [
+                    {
+                        "id": "globex",
+                        "name": "Globex",
+                        "tier": "enterprise",
+                        "admin_email": "admin@globex.example",
+                    }
+                ],
             },
         ),
         "acme-data-analytics": _host(
             PLATFORM,
+            WEBAPP_DEFAULTS,
             SYNTHESIZER,
             ACME,
             DATA_TEAM,
@@ -104,6 +120,7 @@ def inventory() -> dict[str, dict]:
         ),
         "acme-data-api": _host(
             PLATFORM,
+            WEBAPP_DEFAULTS,
             SYNTHESIZER,
             ACME,
             DATA_TEAM,
@@ -678,6 +695,9 @@ def _long_names(hosts: dict, release_type: str = "webapp") -> None:
             "fastish_release_type": release_type,
         }
     )
+    if release_type != "webapp":  # the webapp-only variables would be in the wrong place
+        for name in ("fastish_tenants", "fastish_ses_domain", "fastish_ses_sender"):
+            hosts["acme-web-portal"].pop(name)
 
 
 def test_name_over_the_limit(hosts):

@@ -32,6 +32,11 @@ from ansible_collections.fastish.platform.plugins.module_utils.naming import (
     resource_name,
     resource_tags,
 )
+from ansible_collections.fastish.platform.plugins.module_utils.webapp_rules import (
+    dynamodb_table_problems,
+    tenant_problems,
+    tier_problems,
+)
 
 __all__ = [
     "BOOLEAN_STRINGS",
@@ -58,7 +63,16 @@ BOOLEAN_STRINGS = frozenset(
 
 # Value formats the schema may name in ``format:``.
 FORMATS = frozenset(
-    {"account_id", "region", "iam_role_arn", "iam_principal_arn", "endpoint_url", "cidr", "dynamodb_tables", "tenants"}
+    {
+        "account_id",
+        "region",
+        "iam_role_arn",
+        "iam_principal_arn",
+        "endpoint_url",
+        "cidr",
+        "dynamodb_tables",
+        "tenants",
+    }
 )
 
 # The variables of the other hosts that the cross-host rules read (never a secret).
@@ -484,6 +498,26 @@ def _check_list_options(name: str, value: list, spec: Mapping, regions: Iterable
     return problems
 
 
+def _tier_names(variables: Mapping[str, Any]) -> list[str] | None:
+    tiers = variables.get("fastish_tiers")
+    if not isinstance(tiers, (list, tuple)) or not all(isinstance(t, Mapping) for t in tiers):
+        return None
+    return [str(t.get("name")) for t in tiers]
+
+
+def _data_problems(name: str, value: Any, spec: Mapping, variables: Mapping[str, Any]) -> list[str]:
+    """The rules of structured variables (formats dynamodb_tables and tenants, the tier names)."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    if spec.get("format") == "dynamodb_tables":
+        return dynamodb_table_problems(name, list(value))
+    if spec.get("format") == "tenants":
+        return tenant_problems(name, list(value), _tier_names(variables))
+    if name == "fastish_tiers":
+        return tier_problems(name, list(value))
+    return []
+
+
 # --------------------------------------------------------------------------- scope and peers
 
 
@@ -712,6 +746,7 @@ def check_host(
         problems = _value_problems(name, value, spec, regions, choices)
         if spec.get("options") and isinstance(value, (list, tuple)):
             problems += _check_list_options(name, list(value), spec, regions)
+        problems += _data_problems(name, value, spec, variables)
         if problems:
             bad.add(name)
             errors.extend(_message(host, problem, fix) for problem in problems)
