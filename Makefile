@@ -20,7 +20,8 @@ PYTEST_WORKERS ?= 2
 LOCAL_INV := inventories/local
 PLAYBOOKS := $(sort $(wildcard playbooks/*.yml))
 INVENTORIES := inventories/local inventories/example
-MOLECULE_SCENARIOS := $(sort $(notdir $(wildcard molecule/*)))
+# Scenario directories (molecule/shared holds the playbooks they share).
+MOLECULE_SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 .PHONY: help venv demo test lint syntax unit molecule localcloud-up localcloud-down clean
 
@@ -44,6 +45,7 @@ localcloud-down: ## stop the local cloud by its recorded pid
 
 demo: localcloud-up ## converge every release of inventories/local on the local cloud and print the outputs
 	ansible-playbook -i $(LOCAL_INV) playbooks/bootstrap.yml
+	ansible-playbook -i $(LOCAL_INV) playbooks/webapp.yml
 
 lint: venv ## yamllint, ansible-lint (production profile), ruff
 	yamllint -s .
