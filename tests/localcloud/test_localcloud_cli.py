@@ -60,6 +60,9 @@ def test_up_status_down(tmp_path):
         cloud.client("sqs").create_queue(QueueName="cli-q")
         log = json.loads(_cli(state, "requests").stdout)  # port found via <state>/server.json
         assert (log["count"], log["mutating"]) == (1, 1)
+        cleared = json.loads(_cli(state, "requests", "--clear").stdout)  # printed, then emptied
+        assert cleared["count"] == 1 and json.loads(_cli(state, "requests").stdout)["count"] == 0
+        assert "cli-q" in cloud.client("sqs").list_queues()["QueueUrls"][0]  # the state stays
         assert _cli(state, "reset").returncode == 0
         assert json.loads(_cli(state, "requests").stdout)["count"] == 0
         assert cloud.client("sqs").list_queues().get("QueueUrls", []) == []

@@ -202,7 +202,10 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_requests(args: argparse.Namespace) -> int:
-    print(json.dumps(_cloud(args).requests(), indent=2))
+    cloud = _cloud(args)
+    print(json.dumps(cloud.requests(), indent=2))
+    if args.clear:
+        cloud.reset_requests()
     return EXIT_OK
 
 
@@ -251,9 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("reset", parents=[common], help="wipe moto state and the request log").set_defaults(
         func=cmd_reset
     )
-    sub.add_parser("requests", parents=[common], help="print the request log (JSON)").set_defaults(
-        func=cmd_requests
-    )
+    requests = sub.add_parser("requests", parents=[common], help="print the request log (JSON)")
+    requests.add_argument("--clear", action="store_true", help="then empty the log (the moto state stays)")
+    requests.set_defaults(func=cmd_requests)
 
     serve = sub.add_parser("serve", parents=[common], help="run the server in the foreground")
     serve.add_argument("--http-port", type=int, help="also serve plain HTTP on this port")
