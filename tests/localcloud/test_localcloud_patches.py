@@ -170,3 +170,165 @@ def test_s3_statement_with_unknown_condition_does_not_apply(cloud):
     with pytest.raises(ClientError) as exc:
         s3.get_object(Bucket="ip-policy", Key="k")
     assert _status(exc) == 403
+
+
+def _sns_destination(name, kind, topic):
+    return {
+        "Name": name,
+        "Enabled": True,
+        "MatchingEventTypes": [kind],
+        "SNSDestination": {"TopicARN": topic},
+    }
+
+
+def _event_destinations(ses, name):
+    found = ses.describe_configuration_set(
+        ConfigurationSetName=name, ConfigurationSetAttributeNames=["eventDestinations"]
+    )
+    return {
+        d["Name"]: (d["Enabled"], d["MatchingEventTypes"], d["SNSDestination"]["TopicARN"])
+        for d in found["EventDestinations"]
+    }
+
+
+def test_ses_configuration_set_keeps_every_event_destination(cloud):
+    ses = cloud.client("ses")
+    topic = f"arn:aws:sns:us-east-1:{ACCOUNT}:t"
+    for name in ("cs1", "cs2"):
+        ses.create_configuration_set(ConfigurationSet={"Name": name})
+        for kind in ("bounce", "complaint", "reject"):  # the same names in both sets
+            ses.create_configuration_set_event_destination(
+                ConfigurationSetName=name,
+                EventDestination=_sns_destination(kind, kind, f"{topic}-{name}-{kind}"),
+            )
+    assert _event_destinations(ses, "cs1") == {
+        kind: (True, [kind], f"{topic}-cs1-{kind}") for kind in ("bounce", "complaint", "reject")
+    }
+    with pytest.raises(ClientError) as exc:
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName="cs1", EventDestination=_sns_destination("bounce", "bounce", topic)
+        )
+    assert _error_code(exc) == "EventDestinationAlreadyExists"
+
+    disabled = {**_sns_destination("bounce", "delivery", topic), "Enabled": False}
+    ses.update_configuration_set_event_destination(ConfigurationSetName="cs1", EventDestination=disabled)
+    ses.delete_configuration_set_event_destination(
+        ConfigurationSetName="cs1", EventDestinationName="complaint"
+    )
+    assert _event_destinations(ses, "cs1") == {
+        "bounce": (False, ["delivery"], topic),
+        "reject": (True, ["reject"], f"{topic}-cs1-reject"),
+    }
+    assert len(_event_destinations(ses, "cs2")) == 3  # the other set is untouched
+    for call in (
+        lambda: ses.update_configuration_set_event_destination(
+            ConfigurationSetName="cs1", EventDestination=_sns_destination("complaint", "complaint", topic)
+        ),
+        lambda: ses.delete_configuration_set_event_destination(
+            ConfigurationSetName="cs1", EventDestinationName="complaint"
+        ),
+    ):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert _error_code(exc) == "EventDestinationDoesNotExist"
+
+    ses.delete_configuration_set(ConfigurationSetName="cs1")
+    with pytest.raises(ClientError) as exc:
+        ses.delete_configuration_set(ConfigurationSetName="cs1")
+    assert _error_code(exc) == "ConfigurationSetDoesNotExist"
+    ses.create_configuration_set(ConfigurationSet={"Name": "cs1"})  # created again: no old destinations
+    assert _event_destinations(ses, "cs1") == {}
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName="cs1", EventDestination=_sns_destination("bounce", "bounce", topic)
+    )
+    with pytest.raises(ClientError) as exc:
+        ses.delete_configuration_set_event_destination(
+            ConfigurationSetName="nope", EventDestinationName="bounce"
+        )
+    assert _error_code(exc) == "ConfigurationSetDoesNotExist"
+
+
+def test_ses_configuration_set_reputation_options(cloud):
+    ses = cloud.client("ses")
+    ses.create_configuration_set(ConfigurationSet={"Name": "cs1"})
+
+    def reputation():
+        return ses.describe_configuration_set(
+            ConfigurationSetName="cs1", ConfigurationSetAttributeNames=["reputationOptions"]
+        )["ReputationOptions"]
+
+    assert reputation() == {"SendingEnabled": True, "ReputationMetricsEnabled": False}
+    ses.update_configuration_set_reputation_metrics_enabled(ConfigurationSetName="cs1", Enabled=True)
+    assert reputation() == {"SendingEnabled": True, "ReputationMetricsEnabled": True}
+
+
+def test_ses_dkim_starts_with_verify_domain_dkim(cloud):
+    ses = cloud.client("ses")
+
+    def dkim(identity):
+        return ses.get_identity_dkim_attributes(Identities=[identity])["DkimAttributes"][identity]
+
+    ses.verify_domain_identity(Domain="a.example")
+    ses.verify_email_identity(EmailAddress="x@a.example")
+    assert dkim("a.example") == {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
+    assert dkim("x@a.example") == {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
+
+    tokens = ses.verify_domain_dkim(Domain="a.example")["DkimTokens"]
+    assert len(tokens) == 3 and len(set(tokens)) == 3
+    assert all(len(t) == 32 for t in tokens)
+    assert ses.verify_domain_dkim(Domain="a.example")["DkimTokens"] == tokens  # stable
+    assert dkim("a.example") == {
+        "DkimEnabled": True,
+        "DkimVerificationStatus": "Success",
+        "DkimTokens": tokens,
+    }
+    assert dkim("x@a.example") == {"DkimEnabled": True, "DkimVerificationStatus": "Success"}
+    other = ses.verify_domain_dkim(Domain="b.example")["DkimTokens"]  # also adds b.example as an identity
+    assert set(other).isdisjoint(tokens)
+    assert "b.example" in ses.list_identities(IdentityType="Domain")["Identities"]
+
+    ses.set_identity_dkim_enabled(Identity="a.example", DkimEnabled=False)
+    assert dkim("a.example")["DkimEnabled"] is False
+    assert ses.verify_domain_dkim(Domain="a.example")["DkimTokens"] == tokens
+    assert dkim("a.example")["DkimEnabled"] is False  # verifying again does not turn signing on
+    ses.set_identity_dkim_enabled(Identity="a.example", DkimEnabled=True)
+    assert dkim("a.example")["DkimEnabled"] is True
+    with pytest.raises(ClientError) as exc:
+        ses.set_identity_dkim_enabled(Identity="nope.example", DkimEnabled=True)
+    assert _error_code(exc) == "InvalidParameterValue"
+
+    ses.delete_identity(Identity="a.example")
+    ses.verify_domain_identity(Domain="a.example")
+    assert dkim("a.example") == {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
+
+
+def test_dynamodb_update_table_applies_sse(cloud):
+    ddb, kms = cloud.client("dynamodb"), cloud.client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/t1", TargetKeyId=key["KeyId"])
+    ddb.create_table(
+        TableName="t1",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    spec = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "alias/t1"}
+    described = ddb.update_table(TableName="t1", SSESpecification=spec)["TableDescription"]["SSEDescription"]
+    assert described == {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key["Arn"]}
+    assert ddb.describe_table(TableName="t1")["Table"]["SSEDescription"]["KMSMasterKeyArn"] == key["Arn"]
+    ddb.update_table(TableName="t1", SSESpecification={"Enabled": False})
+    assert "SSEDescription" not in ddb.describe_table(TableName="t1")["Table"]
+    managed = ddb.update_table(TableName="t1", SSESpecification={"Enabled": True})["TableDescription"]
+    assert (
+        managed["SSEDescription"]["KMSMasterKeyArn"]
+        == kms.describe_key(KeyId="alias/aws/dynamodb")["KeyMetadata"]["Arn"]
+    )
+
+
+def test_cognito_update_user_pool_keeps_create_only_settings(cloud):
+    idp = cloud.client("cognito-idp")
+    pool = idp.create_user_pool(PoolName="p", UsernameAttributes=["email"])["UserPool"]["Id"]
+    idp.update_user_pool(UserPoolId=pool, AutoVerifiedAttributes=["email"])
+    described = idp.describe_user_pool(UserPoolId=pool)["UserPool"]
+    assert described["UsernameAttributes"] == ["email"]
+    assert described["AutoVerifiedAttributes"] == ["email"]

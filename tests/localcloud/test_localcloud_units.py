@@ -29,6 +29,10 @@ from tools.localcloud import patches, server, tls
         ("POST", "sts", "AssumeRole", True),
         ("POST", "ec2", "CreateVpc", True),
         ("GET", "ec2", "CreateVpc", False),
+        ("POST", "cognito-idp", "AdminGetUser", False),
+        ("POST", "cognito-idp", "AdminListGroupsForUser", False),
+        ("POST", "cognito-idp", "AdminCreateUser", True),
+        ("POST", "cognito-idp", "AdminDisableUser", True),
     ],
 )
 def test_is_mutating(method, service, action, expected):
@@ -130,7 +134,7 @@ def test_request_context_is_scoped():
 def test_pytest_process_is_unpatched():
     """The upstream_* tests rely on this: patches are applied only inside the server process."""
     assert patches.applied() == []
-    assert len(patches.names()) == len(set(patches.names())) == 8
+    assert len(patches.names()) == len(set(patches.names())) == 12
 
 
 def test_apply_all_skips_patches_that_do_not_fit(caplog):

@@ -99,3 +99,68 @@ def test_upstream_still_has_s3_policy_conditions_ignored(upstream, tls_only_poli
     with pytest.raises(ClientError) as exc:
         s3.put_object(Bucket="tls-only", Key="k", Body=b"x")
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_upstream_still_has_ses_single_event_destination(upstream):
+    """A configuration set shows only its last event destination; update/delete are missing. When this
+    fails, upstream changed it: check, then drop the patch ``ses-configuration-set-event-destinations``."""
+    ses = upstream("ses")
+    ses.create_configuration_set(ConfigurationSet={"Name": "cs1"})
+    for kind in ("bounce", "complaint"):
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName="cs1",
+            EventDestination={
+                "Name": kind,
+                "Enabled": True,
+                "MatchingEventTypes": [kind],
+                "SNSDestination": {"TopicARN": f"arn:aws:sns:us-east-1:123456789012:{kind}"},
+            },
+        )
+    found = ses.describe_configuration_set(
+        ConfigurationSetName="cs1", ConfigurationSetAttributeNames=["eventDestinations", "reputationOptions"]
+    )
+    assert [d["Name"] for d in found["EventDestinations"]] == ["complaint"]
+    assert "ReputationOptions" not in found
+    with pytest.raises(Exception):  # noqa: B017 - moto raises NotImplementedError or a 500
+        ses.delete_configuration_set_event_destination(
+            ConfigurationSetName="cs1", EventDestinationName="bounce"
+        )
+
+
+def test_upstream_still_has_ses_dkim_without_verify_domain_dkim(upstream):
+    """A domain identity reports DKIM enabled with tokens (the same for every domain) although nobody
+    called VerifyDomainDkim. When this fails, upstream fixed it: drop the patch
+    ``ses-dkim-after-verify-domain-dkim``."""
+    ses = upstream("ses")
+    ses.verify_domain_identity(Domain="a.example")
+    ses.verify_domain_identity(Domain="b.example")
+    found = ses.get_identity_dkim_attributes(Identities=["a.example", "b.example"])["DkimAttributes"]
+    assert found["a.example"]["DkimEnabled"] is True
+    assert len(found["a.example"]["DkimTokens"]) == 3
+    assert found["a.example"]["DkimTokens"] == found["b.example"]["DkimTokens"]
+
+
+def test_upstream_still_has_dynamodb_update_table_ignoring_sse(upstream):
+    """UpdateTable ignores SSESpecification. When this fails, upstream fixed it: drop the patch
+    ``dynamodb-update-table-sse``."""
+    ddb = upstream("dynamodb")
+    key = upstream("kms").create_key()["KeyMetadata"]["Arn"]
+    ddb.create_table(
+        TableName="t1",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    ddb.update_table(
+        TableName="t1", SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key}
+    )
+    assert "SSEDescription" not in ddb.describe_table(TableName="t1")["Table"]
+
+
+def test_upstream_still_has_cognito_update_user_pool_dropping_username_attributes(upstream):
+    """UpdateUserPool forgets UsernameAttributes. When this fails, upstream fixed it: drop the patch
+    ``cognito-update-user-pool-keeps-create-only``."""
+    idp = upstream("cognito-idp")
+    pool = idp.create_user_pool(PoolName="p", UsernameAttributes=["email"])["UserPool"]["Id"]
+    idp.update_user_pool(UserPoolId=pool, AutoVerifiedAttributes=["email"])
+    assert "UsernameAttributes" not in idp.describe_user_pool(UserPoolId=pool)["UserPool"]

@@ -456,6 +456,311 @@ def _s3_bucket_policy_conditions() -> None:
 
 
 # --------------------------------------------------------------------------------------------------------
+# 9. SES configuration sets: several event destinations, update/delete, reputation options
+
+
+def _ses_error(code: str) -> type:
+    """An SES (query protocol) error class with the AWS error code ``code``."""
+    from moto.ses.exceptions import SesError
+
+    return type(code, (SesError,), {"code": code})
+
+
+@_patch("ses-configuration-set-event-destinations")
+def _ses_configuration_set_event_destinations() -> None:
+    """SES v1 configuration-set event destinations as AWS has them.
+
+    moto keeps ONE destination per configuration set (each create overwrites the previous one, so
+    DescribeConfigurationSet shows only the last), checks destination names for uniqueness across ALL
+    sets and never forgets them (a set deleted and created again cannot get its destinations back),
+    has no Update/DeleteConfigurationSetEventDestination (500), answers DeleteConfigurationSet of a
+    missing set with a 500 KeyError, and never returns ReputationOptions. Here every set holds its own
+    destinations by name; update/delete exist with AWS's errors (ConfigurationSetDoesNotExist,
+    EventDestinationDoesNotExist, EventDestinationAlreadyExists); DescribeConfigurationSet returns every
+    destination (in creation order) and, when asked, ReputationOptions. fastish.platform.ses_configuration_set
+    needs all of it.
+    """
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.ses.exceptions import ConfigurationSetDoesNotExist, EventDestinationAlreadyExists
+    from moto.ses.models import SESBackend
+    from moto.ses.responses import EmailResponse
+
+    for action in ("update", "delete"):
+        if hasattr(EmailResponse, f"{action}_configuration_set_event_destination"):
+            raise PatchDoesNotFit(f"moto now has {action}_configuration_set_event_destination")
+    original_create = SESBackend.create_configuration_set_event_destination
+    original_delete_set = SESBackend.delete_configuration_set
+    original_describe = EmailResponse.describe_configuration_set
+    _require_params(original_create, "self", "configuration_set_name", "event_destination")
+    _require_params(original_delete_set, "self", "configuration_set_name")
+    _require_params(original_describe, "self")
+    does_not_exist = _ses_error("EventDestinationDoesNotExist")
+    name = "ses-configuration-set-event-destinations"
+
+    def destinations(backend: Any, set_name: str) -> dict[str, dict[str, Any]]:
+        if set_name not in backend.config_sets:
+            raise ConfigurationSetDoesNotExist(f"Configuration set <{set_name}> does not exist.")
+        table = backend.__dict__.setdefault("_localcloud_event_destinations", {})
+        return table.setdefault(set_name, {})
+
+    def normalised(destination: dict[str, Any]) -> dict[str, Any]:
+        result = dict(destination)
+        result["Enabled"] = bool(result.get("Enabled", False))
+        return result
+
+    @functools.wraps(original_create)
+    def create_destination(self: Any, configuration_set_name: str, event_destination: dict[str, Any]) -> None:
+        table = destinations(self, configuration_set_name)
+        if event_destination["Name"] in table:
+            raise EventDestinationAlreadyExists(
+                f"Event destination {event_destination['Name']} already exists in configuration set "
+                f"{configuration_set_name}."
+            )
+        table[event_destination["Name"]] = normalised(event_destination)
+
+    def update_destination(self: Any, configuration_set_name: str, event_destination: dict[str, Any]) -> None:
+        table = destinations(self, configuration_set_name)
+        if event_destination["Name"] not in table:
+            raise does_not_exist(
+                f"No EventDestination found for {event_destination['Name']} in configuration set "
+                f"{configuration_set_name}."
+            )
+        table[event_destination["Name"]] = normalised(event_destination)
+
+    def delete_destination(self: Any, configuration_set_name: str, event_destination_name: str) -> None:
+        table = destinations(self, configuration_set_name)
+        if event_destination_name not in table:
+            raise does_not_exist(
+                f"No EventDestination found for {event_destination_name} in configuration set "
+                f"{configuration_set_name}."
+            )
+        del table[event_destination_name]
+
+    @functools.wraps(original_delete_set)
+    def delete_configuration_set(self: Any, configuration_set_name: str) -> None:
+        destinations(self, configuration_set_name)  # AWS: ConfigurationSetDoesNotExist, moto: KeyError
+        original_delete_set(self, configuration_set_name)
+        self.__dict__.get("_localcloud_event_destinations", {}).pop(configuration_set_name, None)
+
+    @functools.wraps(original_describe)
+    def describe_configuration_set(self: Any) -> Any:
+        set_name = self._get_param("ConfigurationSetName")
+        config_set = self.backend.describe_configuration_set(set_name)
+        wanted = self._get_param("ConfigurationSetAttributeNames", []) or []
+        result: dict[str, Any] = {"ConfigurationSet": {"Name": config_set.configuration_set_name}}
+        if "eventDestinations" in wanted:
+            result["EventDestinations"] = [dict(d) for d in destinations(self.backend, set_name).values()]
+        if "reputationOptions" in wanted:
+            reputation = config_set.reputation_options or {}
+            sending = config_set.enabled  # {} for sets created through v1: sending is on
+            sending = sending.get("SendingEnabled", True) if isinstance(sending, dict) else sending
+            result["ReputationOptions"] = {
+                "SendingEnabled": sending is not False,
+                "ReputationMetricsEnabled": bool(reputation.get("ReputationMetricsEnabled", False)),
+            }
+        return ActionResult(result)
+
+    def update_response(self: Any) -> Any:
+        self.backend.update_configuration_set_event_destination(
+            self._get_param("ConfigurationSetName"), self._get_param("EventDestination", {})
+        )
+        return EmptyResult()
+
+    def delete_response(self: Any) -> Any:
+        self.backend.delete_configuration_set_event_destination(
+            self._get_param("ConfigurationSetName"), self._get_param("EventDestinationName")
+        )
+        return EmptyResult()
+
+    replaced = {
+        (SESBackend, "create_configuration_set_event_destination"): create_destination,
+        (SESBackend, "update_configuration_set_event_destination"): update_destination,
+        (SESBackend, "delete_configuration_set_event_destination"): delete_destination,
+        (SESBackend, "delete_configuration_set"): delete_configuration_set,
+        (EmailResponse, "describe_configuration_set"): describe_configuration_set,
+        (EmailResponse, "update_configuration_set_event_destination"): update_response,
+        (EmailResponse, "delete_configuration_set_event_destination"): delete_response,
+    }
+    for (cls, attribute), function in replaced.items():
+        setattr(cls, attribute, _mark(function, name))
+
+
+# --------------------------------------------------------------------------------------------------------
+# 10. SES Easy DKIM starts with VerifyDomainDkim
+
+
+_DKIM_TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def _dkim_token() -> str:
+    """A 32-character token like SES's, from moto's random source (``/moto-api/seed`` makes it repeatable)."""
+    try:
+        from moto.moto_api._internal import mock_random as random
+    except Exception:
+        import random
+    return "".join(random.choice(_DKIM_TOKEN_ALPHABET) for _ in range(32))
+
+
+@_patch("ses-dkim-after-verify-domain-dkim")
+def _ses_dkim_after_verify_domain_dkim() -> None:
+    """Easy DKIM exists only after VerifyDomainDkim, with tokens of the domain's own.
+
+    moto reports every verified domain as DKIM-enabled with three tokens (the same three for every
+    domain) before anyone asked for DKIM, has no SetIdentityDkimEnabled, and keeps the tokens after
+    DeleteIdentity. On AWS a domain identity starts with DkimEnabled=false / NotStarted and no tokens;
+    VerifyDomainDkim (which also adds the domain as an identity) issues three tokens per domain and turns
+    signing on; SetIdentityDkimEnabled toggles signing; deleting the identity forgets its DKIM setup. An
+    email address identity signs with its domain's DKIM (enabled, Success) when that domain has it.
+    Identities that do not exist keep moto's answer. fastish.platform.ses_domain_dkim relies on this.
+    """
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.ses.exceptions import InvalidParameterValue
+    from moto.ses.models import SESBackend
+    from moto.ses.responses import EmailResponse
+
+    if hasattr(EmailResponse, "set_identity_dkim_enabled"):
+        raise PatchDoesNotFit("moto now has set_identity_dkim_enabled; is this patch still needed?")
+    original_attributes = SESBackend.get_identity_dkim_attributes
+    original_delete = SESBackend.delete_identity
+    original_verify = EmailResponse.verify_domain_dkim
+    _require_params(original_attributes, "self", "identities")
+    _require_params(original_delete, "self", "identity")
+    _require_params(original_verify, "self")
+    _require_params(SESBackend.verify_domain, "self", "domain")
+    name = "ses-dkim-after-verify-domain-dkim"
+
+    def disabled(backend: Any) -> set[str]:
+        return backend.__dict__.setdefault("_localcloud_dkim_disabled", set())
+
+    def dkim_of(backend: Any, identity: Any) -> dict[str, Any]:
+        domain = identity.email_identity
+        if identity.identity_type != "DOMAIN":
+            domain = domain.rsplit("@", 1)[-1].lower()
+            signs = domain in backend.dkim_tokens and domain not in disabled(backend)
+            return {"DkimEnabled": signs, "DkimVerificationStatus": "Success" if signs else "NotStarted"}
+        if domain not in backend.dkim_tokens:
+            return {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
+        return {
+            "DkimEnabled": domain not in disabled(backend),
+            "DkimVerificationStatus": "Success",
+            "DkimTokens": list(backend.dkim_tokens[domain]),
+        }
+
+    @functools.wraps(original_attributes)
+    def get_identity_dkim_attributes(self: Any, identities: list[str]) -> dict[str, dict[str, Any]]:
+        result = original_attributes(self, [i for i in identities if i not in self.email_identities])
+        for ident in identities:
+            if ident in self.email_identities:
+                result[ident] = dkim_of(self, self.email_identities[ident])
+        return result
+
+    @functools.wraps(original_delete)
+    def delete_identity(self: Any, identity: str) -> None:
+        original_delete(self, identity)
+        if identity not in self.email_identities:
+            self.dkim_tokens.pop(identity, None)
+            disabled(self).discard(identity)
+
+    def set_identity_dkim_enabled(self: Any, identity: str, enabled: bool) -> None:
+        known = self.email_identities.get(identity)
+        if known is None:
+            raise InvalidParameterValue(f"Identity <{identity}> does not exist.")
+        domain = identity if known.identity_type == "DOMAIN" else identity.rsplit("@", 1)[-1].lower()
+        if domain not in self.dkim_tokens:
+            raise InvalidParameterValue(f"Domain {domain} is not verified for DKIM signing.")
+        if enabled:
+            disabled(self).discard(domain)
+        else:
+            disabled(self).add(domain)
+
+    @functools.wraps(original_verify)
+    def verify_domain_dkim(self: Any) -> Any:
+        domain = self._get_param("Domain").lower()
+        self.backend.verify_domain(domain)
+        tokens = self.backend.dkim_tokens.get(domain)
+        if not tokens:  # new Easy DKIM setup: signing on
+            tokens = self.backend.dkim_tokens[domain] = [_dkim_token() for _ in range(3)]
+            disabled(self.backend).discard(domain)
+        return ActionResult({"DkimTokens": list(tokens)})
+
+    def set_identity_dkim_enabled_response(self: Any) -> Any:
+        enabled = self._get_bool_param("DkimEnabled", False)
+        self.backend.set_identity_dkim_enabled(self._get_param("Identity"), enabled)
+        return EmptyResult()
+
+    SESBackend.get_identity_dkim_attributes = _mark(get_identity_dkim_attributes, name)
+    SESBackend.delete_identity = _mark(delete_identity, name)
+    SESBackend.set_identity_dkim_enabled = _mark(set_identity_dkim_enabled, name)
+    EmailResponse.verify_domain_dkim = _mark(verify_domain_dkim, name)
+    EmailResponse.set_identity_dkim_enabled = _mark(set_identity_dkim_enabled_response, name)
+
+
+# --------------------------------------------------------------------------------------------------------
+# 11. DynamoDB UpdateTable applies SSESpecification (moto ignores it; encryption is set at create only)
+
+
+@_patch("dynamodb-update-table-sse")
+def _dynamodb_update_table_sse() -> None:
+    """UpdateTable applies ``SSESpecification`` (moto 5.2.5 reads it only in CreateTable).
+
+    Enabled with a KMS key (id, ARN or alias) -> SSE-KMS with that key, described by its key ARN as AWS
+    does; enabled without a key -> the AWS managed key alias/aws/dynamodb; disabled -> the AWS owned key
+    (no SSEDescription). fastish.platform.dynamodb_table_settings sets SSE this way.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.kms import kms_backends
+
+    original = DynamoHandler.update_table
+    _require_params(original, "self")
+
+    @functools.wraps(original)
+    def update_table(self: Any) -> Any:
+        sse = self.body.get("SSESpecification")
+        if isinstance(sse, dict) and "Enabled" in sse:
+            table = self.dynamodb_backend.get_table(self.body["TableName"])  # not found: moto's own error
+            if sse["Enabled"]:
+                key = sse.get("KMSMasterKeyId")
+                if key:
+                    with contextlib.suppress(Exception):  # unknown key: keep what was given
+                        key = kms_backends[table.account_id][table.region_name].describe_key(key).arn
+                else:
+                    key = table._get_default_encryption_key(table.account_id, table.region_name)
+                table.sse_specification = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key}
+            else:
+                table.sse_specification = None
+        return original(self)
+
+    DynamoHandler.update_table = _mark(update_table, "dynamodb-update-table-sse")
+
+
+# --------------------------------------------------------------------------------------------------------
+# 12. cognito-idp UpdateUserPool forgets the pool's create-only sign-in settings. AWS keeps
+#     UsernameAttributes / AliasAttributes / UsernameConfiguration (they cannot be updated); moto
+#     replaces its whole extended config with the update request, so the next read reports an email
+#     pool as a username pool.
+
+
+@_patch("cognito-update-user-pool-keeps-create-only")
+def _cognito_update_user_pool_keeps_create_only() -> None:
+    from moto.cognitoidp.models import CognitoIdpUserPool
+
+    original = CognitoIdpUserPool.update_extended_config
+    _require_params(original, "self", "extended_config")
+    keep = ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration")
+
+    @functools.wraps(original)
+    def update_extended_config(self: Any, extended_config: dict) -> None:
+        kept = {k: v for k, v in (getattr(self, "extended_config", None) or {}).items() if k in keep}
+        original(self, extended_config)
+        self.extended_config.pop("UserPoolId", None)
+        self.extended_config.update(kept)
+
+    CognitoIdpUserPool.update_extended_config = _mark(
+        update_extended_config, "cognito-update-user-pool-keeps-create-only"
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
 # Speed-ups (not fidelity patches: moto behaves the same, only faster)
 
 

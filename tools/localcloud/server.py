@@ -48,6 +48,8 @@ READ_ONLY_PREFIXES = (
     "Lookup",
     "Check",
     "BatchGet",
+    "AdminGet",  # cognito-idp AdminGetUser, AdminGetDevice
+    "AdminList",  # cognito-idp AdminListGroupsForUser, AdminListDevices, ...
 )
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 MAX_LOG_ENTRIES = 100_000  # oldest entries are dropped beyond this; the counters keep counting
