@@ -28,6 +28,10 @@ UNSCOPABLE = {
     "dynamodb:ListTables",
     "lambda:ListFunctions",
     "ses:ListIdentities",
+    "sns:ListTopics",
+    "secretsmanager:ListSecrets",
+    "dynamodb:ListBackups",
+    "route53:ListHostedZonesByName",
     "eks:ListClusters",
     "kafka:ListClusters",
     "kafka:ListClustersV2",
@@ -178,7 +182,7 @@ def test_least_privilege(component):
 
 def test_exec_roles_are_scoped_to_their_services():
     services = {
-        "exec-webapp": {"cognito-idp", "dynamodb", "lambda", "apigateway", "ses", "sns", "ec2"},
+        "exec-webapp": {"cognito-idp", "dynamodb", "lambda", "apigateway", "ses", "sns", "ec2", "secretsmanager", "route53"},
         "exec-druid": {"eks", "kafka", "rds", "s3", "secretsmanager", "sqs", "events", "ec2"},
         "exec-api": {"eks", "ecr", "cloudwatch"},
     }

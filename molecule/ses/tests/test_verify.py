@@ -147,9 +147,9 @@ def test_facts(facts, dkim_tokens):
     assert facts["ses_configuration_set_name"] == CONFIGURATION_SET
     assert facts["ses_topic_arns"] == TOPICS
     assert facts["ses_outputs"] == {
-        "domain": DOMAIN,
-        "sender": SENDER,
-        "configuration_set": CONFIGURATION_SET,
+        "email_domain": DOMAIN,
+        "email_sender": SENDER,
+        "email_configuration_set": CONFIGURATION_SET,
         "bounce_topic_arn": TOPICS["bounce"],
         "complaint_topic_arn": TOPICS["complaint"],
         "reject_topic_arn": TOPICS["reject"],

@@ -44,7 +44,7 @@ def test_outputs_name_every_part_and_hold_no_secret(outputs, key_arn):
         "web_client_id",
         "machine_client_secret_arn",
         "tenant_role_arn",
-        "configuration_set",
+        "email_configuration_set",
     ):
         assert outputs.get(name), f"{name} missing from {sorted(outputs)}"
     text = json.dumps(outputs).lower()
