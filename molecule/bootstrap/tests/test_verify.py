@@ -182,7 +182,19 @@ def test_least_privilege(component):
 
 def test_exec_roles_are_scoped_to_their_services():
     services = {
-        "exec-webapp": {"cognito-idp", "dynamodb", "lambda", "apigateway", "ses", "sns", "ec2", "secretsmanager", "route53"},
+        "exec-webapp": {
+            *(
+                "cognito-idp",
+                "dynamodb",
+                "lambda",
+                "apigateway",
+                "ses",
+                "sns",
+                "ec2",
+                "secretsmanager",
+                "route53",
+            ),
+        },
         "exec-druid": {"eks", "kafka", "rds", "s3", "secretsmanager", "sqs", "events", "ec2"},
         "exec-api": {"eks", "ecr", "cloudwatch"},
     }
