@@ -19,12 +19,6 @@ description:
     e-mail address; Cognito's own user name (RV(user.username)) is then the user's C(sub).
   - amazon.aws and community.aws have no Cognito module.
 options:
-  user_pool_id:
-    description: Id of the user pool. One of O(user_pool_id) and O(user_pool_name) is required.
-    type: str
-  user_pool_name:
-    description: Name of the user pool (looked up with ListUserPools).
-    type: str
   username:
     description: User name, or the e-mail address / phone number in pools that sign in with those.
     type: str
@@ -58,6 +52,7 @@ options:
 author:
   - fastish maintainers
 extends_documentation_fragment:
+  - fastish.platform.cognito_pool
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

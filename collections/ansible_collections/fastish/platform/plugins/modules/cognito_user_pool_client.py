@@ -18,12 +18,6 @@ description:
   - The client secret is never returned unless O(return_secret=true); then give the task C(no_log=true).
   - amazon.aws and community.aws have no Cognito module.
 options:
-  user_pool_id:
-    description: Id of the user pool. One of O(user_pool_id) and O(user_pool_name) is required.
-    type: str
-  user_pool_name:
-    description: Name of the user pool (looked up with ListUserPools).
-    type: str
   name:
     description: Name of the client.
     type: str
@@ -123,6 +117,7 @@ options:
 author:
   - fastish maintainers
 extends_documentation_fragment:
+  - fastish.platform.cognito_pool
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -18,12 +18,6 @@ description:
     DescribeUserPoolDomain reports C(CustomDomainConfig), as AWS always does for custom domains.
   - amazon.aws and community.aws have no Cognito module.
 options:
-  user_pool_id:
-    description: Id of the user pool. One of O(user_pool_id) and O(user_pool_name) is required.
-    type: str
-  user_pool_name:
-    description: Name of the user pool (looked up with ListUserPools).
-    type: str
   domain:
     description:
       - The domain prefix (C(acme-web-portal-auth)), or the fully qualified custom domain with
@@ -41,6 +35,7 @@ options:
 author:
   - fastish maintainers
 extends_documentation_fragment:
+  - fastish.platform.cognito_pool
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

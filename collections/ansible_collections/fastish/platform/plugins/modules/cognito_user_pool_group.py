@@ -14,12 +14,6 @@ description:
   - Options that are not set keep their current value.
   - amazon.aws and community.aws have no Cognito module.
 options:
-  user_pool_id:
-    description: Id of the user pool. One of O(user_pool_id) and O(user_pool_name) is required.
-    type: str
-  user_pool_name:
-    description: Name of the user pool (looked up with ListUserPools).
-    type: str
   name:
     description: Name of the group.
     type: str
@@ -42,6 +36,7 @@ options:
 author:
   - fastish maintainers
 extends_documentation_fragment:
+  - fastish.platform.cognito_pool
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
