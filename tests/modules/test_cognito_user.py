@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.modules.cognito_support import make_pool, module, mutating
+from tests.modules.support import make_pool, module, mutating
 
 EMAIL = "admin@globex.example"
 

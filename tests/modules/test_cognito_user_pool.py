@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.modules.cognito_support import make_pool, module, mutating
+from tests.modules.support import make_pool, module, mutating
 
 FULL = {
     "name": "users",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.modules.cognito_support import make_pool, module, mutating
+from tests.modules.support import make_pool, module, mutating
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"
 

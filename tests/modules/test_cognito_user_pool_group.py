@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.modules.cognito_support import make_pool, module, mutating
+from tests.modules.support import make_pool, module, mutating
 
 ROLE = "arn:aws:iam::123456789012:role/tier"
 

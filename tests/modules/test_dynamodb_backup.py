@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from tests.integration.playbook_runner import run_playbook, task_results
+from tests.modules.support import make_tenant_table, module
 
 HOST = "local-bootstrap"
 TABLE = "acme-web-portal-items"
-_runs = itertools.count()
 
 
 def _run(cloud, tmp_path, params, *args):
-    workdir = tmp_path / f"run{next(_runs)}"
-    workdir.mkdir()
-    plays = [
-        {
-            "name": "Probe",
-            "hosts": HOST,
-            "gather_facts": False,
-            "tasks": [{"name": "backup", "fastish.platform.dynamodb_backup": params, "ignore_errors": True}],
-        }
-    ]
-    _rc, out, raw = run_playbook(workdir, plays, cloud.env(), *args, keep_aws_env=True)
-    assert out is not None, raw
-    return task_results(out, "backup", HOST)
+    return module(cloud, tmp_path, "dynamodb_backup", params, *args, host=HOST)
 
 
 @pytest.fixture
 def ddb(cloud):
-    client = cloud.client("dynamodb")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "tenant_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "tenant_id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    client = make_tenant_table(cloud, TABLE)
     client.put_item(TableName=TABLE, Item={"tenant_id": {"S": "globex"}})
     return client
 

@@ -2,51 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from tests.integration.playbook_runner import run_playbook, task_results
+from tests.modules.support import make_tenant_table, module
 
 HOST = "local-bootstrap"
 TABLE = "acme-web-portal-items"
-_runs = itertools.count()
 
 
 def _run(cloud, tmp_path, params, *args):
-    workdir = tmp_path / f"run{next(_runs)}"
-    workdir.mkdir()
-    plays = [
-        {
-            "name": "Probe",
-            "hosts": HOST,
-            "gather_facts": False,
-            "tasks": [
-                {"name": "partition", "fastish.platform.dynamodb_partition": params, "ignore_errors": True}
-            ],
-        }
-    ]
-    _rc, out, raw = run_playbook(workdir, plays, cloud.env(), *args, keep_aws_env=True)
-    assert out is not None, raw
-    return task_results(out, "partition", HOST)
+    return module(cloud, tmp_path, "dynamodb_partition", params, *args, host=HOST)
 
 
 @pytest.fixture
 def ddb(cloud):
     """The items table: 60 items of initech (more than two BatchWriteItem batches), 3 of globex."""
-    client = cloud.client("dynamodb")
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[
-            {"AttributeName": "tenant_id", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "tenant_id", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    client = make_tenant_table(cloud, TABLE, sort_key="sk")
     for tenant, count in (("initech", 60), ("globex", 3)):
         for i in range(count):
             client.put_item(

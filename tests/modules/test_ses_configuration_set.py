@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.playbook_runner import run_playbook, task_results
+from tests.modules.support import modules
 
 HOST = "local-bootstrap"
 ACCOUNT = "123456789012"
@@ -15,21 +15,7 @@ KINDS = ("bounce", "complaint", "reject")
 
 def _run(cloud, tmp_path, tasks, *args):
     """Run ``tasks`` ([(name, params)]) in one play; returns {name: result}."""
-    plays = [
-        {
-            "name": "Probe",
-            "hosts": HOST,
-            "gather_facts": False,
-            "tasks": [
-                {"name": name, "fastish.platform.ses_configuration_set": params, "ignore_errors": True}
-                for name, params in tasks
-            ],
-        }
-    ]
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    _rc, out, raw = run_playbook(tmp_path, plays, cloud.env(), *args, keep_aws_env=True)
-    assert out is not None, raw
-    return {name: task_results(out, name, HOST) for name, _ in tasks}
+    return modules(cloud, tmp_path, "ses_configuration_set", dict(tasks), *args, host=HOST)
 
 
 def _topics(cloud):
@@ -153,7 +139,7 @@ def test_without_purge_other_destinations_stay(cloud, tmp_path):
     assert sorted(destinations) == ["bounce", "kept"]
     assert reputation is False  # left out: not touched
     # Leaving event_destinations out does not touch them either.
-    result = _run(cloud, tmp_path / "2", [("none", {"name": NAME})])["none"]
+    result = _run(cloud, tmp_path, [("none", {"name": NAME})])["none"]
     assert result["changed"] is False
     assert sorted(_described(cloud)[0]) == ["bounce", "kept"]
 
@@ -171,10 +157,10 @@ def test_check_mode_makes_no_mutating_call(cloud, tmp_path):
     assert log["mutating"] == 0, [r["action"] for r in log["requests"] if r["mutating"]]
     assert cloud.client("ses").list_configuration_sets()["ConfigurationSets"] == []
 
-    _run(cloud, tmp_path / "2", [("create", params)])
+    _run(cloud, tmp_path, [("create", params)])
     cloud.reset_requests()
     changed = {**params, "event_destinations": _destinations(topics, bounce={"enabled": False})}
-    result = _run(cloud, tmp_path / "3", [("check", changed)], "--check")["check"]
+    result = _run(cloud, tmp_path, [("check", changed)], "--check")["check"]
     assert result["changes"] == ["destination bounce updated"]
     assert cloud.requests()["mutating"] == 0
     assert _described(cloud)[0]["bounce"][0] is True
@@ -197,7 +183,7 @@ def test_absent_deletes_and_is_idempotent(cloud, tmp_path):
     assert results["again"]["changed"] is False
     assert cloud.client("ses").list_configuration_sets()["ConfigurationSets"] == []
     # Created again, it starts without the old destinations.
-    result = _run(cloud, tmp_path / "2", [("recreate", {"name": NAME, "event_destinations": []})])["recreate"]
+    result = _run(cloud, tmp_path, [("recreate", {"name": NAME, "event_destinations": []})])["recreate"]
     assert result["changes"] == ["create"]
     assert _described(cloud)[0] == {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.playbook_runner import run_playbook, task_results
+from tests.modules.support import modules
 
 HOST = "local-bootstrap"
 DOMAIN = "portal.acme.example"
@@ -13,21 +13,7 @@ MAIL_FROM = f"mail.{DOMAIN}"
 
 def _run(cloud, tmp_path, tasks, *args):
     """Run ``tasks`` ([(name, params)]) in one play; returns {name: result}."""
-    plays = [
-        {
-            "name": "Probe",
-            "hosts": HOST,
-            "gather_facts": False,
-            "tasks": [
-                {"name": name, "fastish.platform.ses_domain_dkim": params, "ignore_errors": True}
-                for name, params in tasks
-            ],
-        }
-    ]
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    _rc, out, raw = run_playbook(tmp_path, plays, cloud.env(), *args, keep_aws_env=True)
-    assert out is not None, raw
-    return {name: task_results(out, name, HOST) for name, _ in tasks}
+    return modules(cloud, tmp_path, "ses_domain_dkim", dict(tasks), *args, host=HOST)
 
 
 def _dkim(cloud):
@@ -116,7 +102,7 @@ def test_mail_from_domain_set_changed_and_removed(cloud, tmp_path):
 
     results = _run(
         cloud,
-        tmp_path / "2",
+        tmp_path,
         [("unset", {"domain": DOMAIN, "mail_from_domain": ""}), ("left", {"domain": DOMAIN})],
     )
     assert results["unset"]["changes"] == ["mail_from_domain"]
@@ -148,7 +134,7 @@ def test_check_mode_makes_no_mutating_call(cloud, tmp_path):
     ses.verify_domain_dkim(Domain=DOMAIN)
     ses.set_identity_dkim_enabled(Identity=DOMAIN, DkimEnabled=False)
     cloud.reset_requests()
-    result = _run(cloud, tmp_path / "2", [("check", {"domain": DOMAIN})], "--check")["check"]
+    result = _run(cloud, tmp_path, [("check", {"domain": DOMAIN})], "--check")["check"]
     assert result["changes"] == ["dkim enabled"]
     assert cloud.requests()["mutating"] == 0
     assert _dkim(cloud)["DkimEnabled"] is False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.playbook_runner import run_playbook, task_results
+from tests.modules.support import modules
 
 HOST = "local-bootstrap"
 MISSING = "arn:aws:sns:us-east-1:123456789012:missing"
@@ -10,21 +10,7 @@ MISSING = "arn:aws:sns:us-east-1:123456789012:missing"
 
 def _run(cloud, tmp_path, tasks, *args):
     """Run ``tasks`` ([(name, params)]) in one play; returns {name: result}."""
-    plays = [
-        {
-            "name": "Probe",
-            "hosts": HOST,
-            "gather_facts": False,
-            "tasks": [
-                {"name": name, "fastish.platform.sns_topic_settings": params, "ignore_errors": True}
-                for name, params in tasks
-            ],
-        }
-    ]
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    _rc, out, raw = run_playbook(tmp_path, plays, cloud.env(), *args, keep_aws_env=True)
-    assert out is not None, raw
-    return {name: task_results(out, name, HOST) for name, _ in tasks}
+    return modules(cloud, tmp_path, "sns_topic_settings", dict(tasks), *args, host=HOST)
 
 
 def _setup(cloud):
@@ -59,7 +45,7 @@ def test_encrypts_idempotently_and_back(cloud, tmp_path):
     assert results["untouched"]["changed"] is False
     assert _key_of(cloud, topic) == key
 
-    result = _run(cloud, tmp_path / "2", [("off", {"topic_arn": topic, "kms_master_key_id": ""})])["off"]
+    result = _run(cloud, tmp_path, [("off", {"topic_arn": topic, "kms_master_key_id": ""})])["off"]
     assert result["changed"] is True
     assert _key_of(cloud, topic) == ""
 

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.playbook_runner import run_playbook, task_results
+from tests.modules.support import module
 
 
 def _run(cloud, tmp_path, params, *args):
-    plays = [
-        {
-            "name": "Probe",
-            "hosts": "local-bootstrap",
-            "gather_facts": False,
-            "tasks": [{"name": "look", "fastish.platform.stored_data_info": params, "ignore_errors": True}],
-        }
-    ]
-    _rc, out, raw = run_playbook(tmp_path, plays, cloud.env(), *args, keep_aws_env=True)
-    assert out is not None, raw
-    return task_results(out, "look", "local-bootstrap")
+    return module(cloud, tmp_path, "stored_data_info", params, *args, host="local-bootstrap")
 
 
 def test_counts_object_versions_and_delete_markers(cloud, tmp_path):
@@ -43,8 +33,7 @@ def test_empty_and_missing_bucket(cloud, tmp_path):
     cloud.client("s3").create_bucket(Bucket="empty")
     result = _run(cloud, tmp_path, {"s3_bucket": "empty"})
     assert result["s3_bucket"]["exists"] and result["s3_bucket"]["empty"]
-    (tmp_path / "2").mkdir()
-    result = _run(cloud, tmp_path / "2", {"s3_bucket": "missing"})
+    result = _run(cloud, tmp_path, {"s3_bucket": "missing"})
     assert result["s3_bucket"]["exists"] is False
 
 
@@ -79,8 +68,7 @@ def test_repository_images(cloud, tmp_path):
         "empty": False,
         "truncated": False,
     }
-    (tmp_path / "2").mkdir()
-    result = _run(cloud, tmp_path / "2", {"ecr_repository": "nope"})
+    result = _run(cloud, tmp_path, {"ecr_repository": "nope"})
     assert result["ecr_repository"]["exists"] is False
 
 

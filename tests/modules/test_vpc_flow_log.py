@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.playbook_runner import run_playbook, task_results
+from tests.modules.support import modules
 
 HOST = "local-bootstrap"
 ROLE = "arn:aws:iam::123456789012:role/flow-logs"
@@ -11,21 +11,7 @@ OTHER_ROLE = "arn:aws:iam::123456789012:role/other-flow-logs"
 
 def _run(cloud, tmp_path, tasks, *args):
     """Run ``tasks`` ({name: params}) in one play; returns {name: result}."""
-    plays = [
-        {
-            "name": "Probe",
-            "hosts": HOST,
-            "gather_facts": False,
-            "tasks": [
-                {"name": name, "fastish.platform.vpc_flow_log": params, "ignore_errors": True}
-                for name, params in tasks.items()
-            ],
-        }
-    ]
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    _rc, out, raw = run_playbook(tmp_path, plays, cloud.env(), *args, keep_aws_env=True)
-    assert out is not None, raw
-    return {name: task_results(out, name, HOST) for name in tasks}
+    return modules(cloud, tmp_path, "vpc_flow_log", tasks, *args, host=HOST)
 
 
 def _vpc(cloud, log_groups=("flow-logs",)):
@@ -93,7 +79,7 @@ def test_log_group_arn_and_name_are_the_same_destination(cloud, tmp_path):
 
 def test_changed_setting_replaces_the_flow_log(cloud, tmp_path):
     vpc_id = _vpc(cloud)
-    first = _run(cloud, tmp_path / "1", {"create": _params(vpc_id)})["create"]
+    first = _run(cloud, tmp_path, {"create": _params(vpc_id)})["create"]
     changes = {
         "traffic": {"traffic_type": "REJECT"},
         "interval": {"traffic_type": "REJECT", "max_aggregation_interval": 600},
@@ -109,9 +95,7 @@ def test_changed_setting_replaces_the_flow_log(cloud, tmp_path):
             "log_format": "${version} ${srcaddr} ${dstaddr} ${action}",
         },
     }
-    results = _run(
-        cloud, tmp_path / "2", {name: _params(vpc_id, **change) for name, change in changes.items()}
-    )
+    results = _run(cloud, tmp_path, {name: _params(vpc_id, **change) for name, change in changes.items()})
     previous = first["flow_log_id"]
     for name in changes:
         result = results[name]
@@ -130,10 +114,10 @@ def test_changed_setting_replaces_the_flow_log(cloud, tmp_path):
 
 def test_tags_change_in_place(cloud, tmp_path):
     vpc_id = _vpc(cloud)
-    first = _run(cloud, tmp_path / "1", {"create": _params(vpc_id)})["create"]
+    first = _run(cloud, tmp_path, {"create": _params(vpc_id)})["create"]
     results = _run(
         cloud,
-        tmp_path / "2",
+        tmp_path,
         {
             "retag": _params(vpc_id, tags={"Name": "portal-flow-logs", "owner": "ops"}),
             "keep others": _params(vpc_id, tags={"extra": "1"}, purge_tags=False),
@@ -155,7 +139,7 @@ def test_tags_change_in_place(cloud, tmp_path):
 def test_check_mode_makes_no_mutating_call_and_reports_the_change(cloud, tmp_path):
     vpc_id = _vpc(cloud)
     cloud.reset_requests()
-    results = _run(cloud, tmp_path / "1", {"would create": _params(vpc_id)}, "--check", "--diff")
+    results = _run(cloud, tmp_path, {"would create": _params(vpc_id)}, "--check", "--diff")
     result = results["would create"]
     assert result["changed"] is True
     assert result["flow_log_id"] == ""
@@ -167,11 +151,11 @@ def test_check_mode_makes_no_mutating_call_and_reports_the_change(cloud, tmp_pat
     assert log["count"] > 0
     assert log["mutating"] == 0, [r for r in log["requests"] if r["mutating"]]
 
-    created = _run(cloud, tmp_path / "2", {"create": _params(vpc_id)})["create"]
+    created = _run(cloud, tmp_path, {"create": _params(vpc_id)})["create"]
     cloud.reset_requests()
     results = _run(
         cloud,
-        tmp_path / "3",
+        tmp_path,
         {
             "would replace": _params(vpc_id, traffic_type="ACCEPT"),
             "would retag": _params(vpc_id, tags={"Name": "x"}),
@@ -200,9 +184,9 @@ def test_absent_deletes_only_this_destination(cloud, tmp_path):
         LogGroupName="audit",
         DeliverLogsPermissionArn=ROLE,
     )["FlowLogIds"][0]
-    mine = _run(cloud, tmp_path / "1", {"create": _params(vpc_id)})["create"]
+    mine = _run(cloud, tmp_path, {"create": _params(vpc_id)})["create"]
     absent = {"resource_id": vpc_id, "log_group_name": "flow-logs", "state": "absent"}
-    results = _run(cloud, tmp_path / "2", {"absent": absent, "absent again": absent})
+    results = _run(cloud, tmp_path, {"absent": absent, "absent again": absent})
     assert results["absent"]["changed"] is True
     assert results["absent"]["deleted_flow_log_ids"] == [mine["flow_log_id"]]
     assert results["absent again"]["changed"] is False
