@@ -6,10 +6,10 @@ import json
 import os
 from pathlib import Path
 
-import boto3
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.molecule_support import aws_client
+
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 PREFIX = "acme-web-portal"
@@ -21,17 +21,7 @@ KEY_ALIAS = f"alias/{PREFIX}-key"
 TIERS = {"free": (30, "Free tier"), "startup": (20, "Startup tier"), "enterprise": (10, "Enterprise tier")}
 
 
-def _client(service):
-    port = os.environ.get("FASTISH_LOCALCLOUD_PORT", "5400")
-    state = os.environ.get("FASTISH_LOCALCLOUD_DIR", str(ROOT / ".localcloud"))
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=f"https://127.0.0.1:{port}",
-        verify=f"{state}/ca.pem",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+_client = aws_client
 
 
 @pytest.fixture(scope="module")

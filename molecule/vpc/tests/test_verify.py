@@ -12,8 +12,9 @@ import json
 import os
 from pathlib import Path
 
-import boto3
 import pytest
+
+from tests.molecule_support import aws_client
 
 ROOT = Path(__file__).resolve().parents[3]
 ACCOUNT = "123456789012"
@@ -44,17 +45,7 @@ INTERFACE_SERVICES = {f"com.amazonaws.{REGION}.ecr.api", f"com.amazonaws.{REGION
 GATEWAY_SERVICES = {f"com.amazonaws.{REGION}.s3", f"com.amazonaws.{REGION}.dynamodb"}
 
 
-def _client(service):
-    port = os.environ.get("FASTISH_LOCALCLOUD_PORT", "5400")
-    state = os.environ.get("FASTISH_LOCALCLOUD_DIR", str(ROOT / ".localcloud"))
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=f"https://127.0.0.1:{port}",
-        verify=f"{state}/ca.pem",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+_client = aws_client
 
 
 def _tags(resource):
