@@ -13,6 +13,7 @@ ROLE = "acme-web-portal-tenant"
 API_ROLE = f"arn:aws:iam::{ACCOUNT}:role/acme-web-portal-api"
 ITEMS = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/acme-web-portal-items"
 TENANTS = {"globex": ("enterprise", "admin@globex.example"), "initech": ("startup", "it@initech.example")}
+NAMES = {"globex": "Globex Corporation", "initech": "Initech"}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_tenant_records_are_active(tenant):
     item = {k: TypeDeserializer().deserialize(v) for k, v in raw["Item"].items()}
     assert item == {
         "tenant_id": tenant,
-        "name": item["name"],
+        "name": NAMES[tenant],
         "tier": tier,
         "admin_email": admin,
         "status": "active",
