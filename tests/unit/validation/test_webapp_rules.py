@@ -134,5 +134,40 @@ def test_offboarding_with_purge_is_valid_and_unknown_tiers_are_not_checked_twice
 
 
 def test_a_tier_may_not_take_the_admin_group_name():
-    problems = tier_problems("fastish_tiers", [{"name": ADMIN_GROUP, "precedence": 1, "description": "x"}])
-    assert problems and ADMIN_GROUP in problems[0]
+    api = DEFAULTS["fastish_tiers"][0]["api"]
+    problems = tier_problems(
+        "fastish_tiers", [{"name": ADMIN_GROUP, "precedence": 1, "description": "x", "api": api}]
+    )
+    assert len(problems) == 1 and ADMIN_GROUP in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda a: a.update(rate_limit=0),
+            "fastish_tiers[0].api.rate_limit is 0, not a number of requests per second",
+        ),
+        (lambda a: a.update(rate_limit=True), "rate_limit is True"),
+        (lambda a: a.update(burst_limit=2.5), "fastish_tiers[0].api.burst_limit is 2.5, not a whole number"),
+        (lambda a: a.update(quota_limit=0), "fastish_tiers[0].api.quota_limit is 0, not a whole number"),
+        (lambda a: a.update(quota_period="YEAR"), "quota_period is 'YEAR', not one of DAY, WEEK, MONTH"),
+        (lambda a: a.pop("burst_limit"), "fastish_tiers[0].api has no burst_limit"),
+        (lambda a: a.update(rps=3), "fastish_tiers[0].api has the unknown key 'rps'"),
+    ],
+)
+def test_a_tier_s_api_limits_are_checked(change, expected):
+    tiers = copy.deepcopy(DEFAULTS["fastish_tiers"])
+    change(tiers[0]["api"])
+    problems = tier_problems("fastish_tiers", tiers)
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+def test_every_default_tier_has_api_limits_with_fractional_rates_allowed():
+    assert all(
+        set(t["api"]) == {"rate_limit", "burst_limit", "quota_limit", "quota_period"}
+        for t in DEFAULTS["fastish_tiers"]
+    )
+    tiers = copy.deepcopy(DEFAULTS["fastish_tiers"])
+    tiers[0]["api"]["rate_limit"] = 0.5
+    assert tier_problems("fastish_tiers", tiers) == []

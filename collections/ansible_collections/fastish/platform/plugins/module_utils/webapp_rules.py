@@ -38,6 +38,8 @@ _TABLE_KEYS = ("name", "partition_key", "sort_key", "ttl_attribute", "tenant_acc
 _INDEX_KEYS = ("name", "partition_key", "sort_key", "projection", "non_key_attributes")
 _TENANT_KEYS = ("id", "name", "tier", "admin_email", "state", "purge")
 _MAX_GSIS = 20
+_API_KEYS = ("rate_limit", "burst_limit", "quota_limit", "quota_period")
+_QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
 
 
 def _show(value: Any) -> str:
@@ -186,13 +188,37 @@ def dynamodb_table_problems(variable: str, tables: list) -> list[str]:
     return problems
 
 
+def _api_limit_problems(where: str, api: Any) -> list[str]:
+    """A tier's API limits {rate_limit, burst_limit, quota_limit, quota_period} (its usage plan)."""
+    if not isinstance(api, Mapping):
+        return []  # the schema reports a value that is not a mapping
+    problems = _unknown_keys(where, api, _API_KEYS)
+    for key in _API_KEYS:
+        if key not in api:
+            problems.append(f"{where} has no {key}")
+    rate, burst, quota, period = (api.get(k) for k in _API_KEYS)
+    if "rate_limit" in api and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0):
+        problems.append(f"{where}.rate_limit is {_show(rate)}, not a number of requests per second above 0")
+    for key, value in (("burst_limit", burst), ("quota_limit", quota)):
+        if key in api and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            problems.append(f"{where}.{key} is {_show(value)}, not a whole number of requests of at least 1")
+    if "quota_period" in api and period not in _QUOTA_PERIODS:
+        problems.append(f"{where}.quota_period is {_show(period)}, not one of {', '.join(_QUOTA_PERIODS)}")
+    return problems
+
+
 def tier_problems(variable: str, tiers: list) -> list[str]:
-    """Problems beyond the schema's options: a tier may not take the administrators' group name."""
-    return [
-        f"{variable}[{i}].name {ADMIN_GROUP!r} is the Cognito group of tenants' administrators"
-        for i, tier in enumerate(tiers)
-        if isinstance(tier, Mapping) and tier.get("name") == ADMIN_GROUP
-    ]
+    """Problems beyond the schema's options: the administrators' group name, the API limits."""
+    problems: list[str] = []
+    for i, tier in enumerate(tiers):
+        if not isinstance(tier, Mapping):
+            continue
+        if tier.get("name") == ADMIN_GROUP:
+            problems.append(
+                f"{variable}[{i}].name {ADMIN_GROUP!r} is the Cognito group of tenants' administrators"
+            )
+        problems += _api_limit_problems(f"{variable}[{i}].api", tier.get("api"))
+    return problems
 
 
 def tenant_problems(variable: str, tenants: list, tier_names: list[str] | None) -> list[str]:
