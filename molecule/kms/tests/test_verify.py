@@ -76,3 +76,21 @@ def test_ses_publishes_only_for_this_account(policy):
 
     assert allowed(policy, ses(ACCOUNT))
     assert not allowed(policy, ses("999999999999"))
+
+
+def test_cloudfront_decrypts_only_for_distributions_of_this_account(policy):
+    """The local release has a domain (fastish_domain), so its web bucket sits behind CloudFront."""
+
+    def cloudfront(account, action="kms:Decrypt"):
+        return Request(
+            action,
+            principal={"Service": "cloudfront.amazonaws.com"},
+            context={
+                "aws:SourceAccount": account,
+                "aws:SourceArn": f"arn:aws:cloudfront::{account}:distribution/E2EXAMPLE",
+            },
+        )
+
+    assert allowed(policy, cloudfront(ACCOUNT))
+    assert not allowed(policy, cloudfront("999999999999"))
+    assert not allowed(policy, cloudfront(ACCOUNT, "kms:Encrypt"))
