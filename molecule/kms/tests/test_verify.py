@@ -64,6 +64,9 @@ def test_cloudwatch_logs_only_for_the_release_log_groups(policy):
     assert allowed(policy, logs("acme-web-portal-flow-logs"))
     assert not allowed(policy, logs("acme-web-other-flow-logs"))
     assert not allowed(policy, logs("acme-web-portalx-flow-logs"))
+    # Lambda writes to /aws/lambda/<function>: the release's functions only
+    assert allowed(policy, logs("/aws/lambda/acme-web-portal-api"))
+    assert not allowed(policy, logs("/aws/lambda/acme-web-other-api"))
 
 
 def test_ses_publishes_only_for_this_account(policy):
