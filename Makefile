@@ -23,7 +23,7 @@ INVENTORIES := inventories/local inventories/example
 # Scenario directories (molecule/shared holds the playbooks they share).
 MOLECULE_SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv demo test lint syntax unit molecule localcloud-up localcloud-down clean
+.PHONY: help venv demo test lint syntax unit molecule bench localcloud-up localcloud-down clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,12 +40,16 @@ venv: $(BIN)/.installed ## create .venv with the pinned tools (ansible, moto, mo
 localcloud-up: venv ## start the local cloud (moto with the project's patches, HTTPS on 127.0.0.1)
 	$(BIN)/python -m tools.localcloud up
 
-localcloud-down: ## stop the local cloud by its recorded pid
-	@if [ -x $(BIN)/python ]; then $(BIN)/python -m tools.localcloud down; fi
+localcloud-down: ## stop the demo's API service and the local cloud by their recorded pids
+	@if [ -x $(BIN)/python ]; then $(BIN)/python tools/demo_api.py down; $(BIN)/python -m tools.localcloud down; fi
 
-demo: localcloud-up ## converge every release of inventories/local on the local cloud and print the outputs
+demo: localcloud-up ## converge every release of inventories/local on the local cloud, print the outputs, start the API
 	ansible-playbook -i $(LOCAL_INV) playbooks/bootstrap.yml
 	ansible-playbook -i $(LOCAL_INV) playbooks/webapp.yml
+	$(BIN)/python tools/demo_api.py up
+
+bench: venv ## load the demo's API service (after make demo): requests/s and p50/p99 of GET /v1/items/{id}
+	$(BIN)/python tools/demo_api.py bench --seconds 10 --concurrency 8
 
 lint: venv ## yamllint, ansible-lint (production profile), ruff
 	yamllint -s .
@@ -61,7 +65,7 @@ syntax: venv ## ansible-playbook --syntax-check of every playbook against both i
 	done; done
 
 unit: venv ## pytest: plugins, modules, local cloud patches, validation, precedence
-	pytest -q -n $(PYTEST_WORKERS) tests
+	pytest -q -n $(PYTEST_WORKERS) --dist loadgroup tests services/api/tests
 
 molecule: venv ## molecule scenarios on a dedicated local cloud (started and stopped here)
 	@FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
