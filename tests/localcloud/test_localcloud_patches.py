@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 from botocore.exceptions import ClientError
@@ -332,3 +334,103 @@ def test_cognito_update_user_pool_keeps_create_only_settings(cloud):
     described = idp.describe_user_pool(UserPoolId=pool)["UserPool"]
     assert described["UsernameAttributes"] == ["email"]
     assert described["AutoVerifiedAttributes"] == ["email"]
+
+
+def test_cloudfront_distribution_keeps_oac_and_acm_certificate(cloud):
+    cf = cloud.client("cloudfront")
+    oac = cf.create_origin_access_control(
+        OriginAccessControlConfig={
+            "Name": "web",
+            "SigningProtocol": "sigv4",
+            "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3",
+        }
+    )["OriginAccessControl"]["Id"]
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/c"
+    config = {
+        "CallerReference": "r1",
+        "Comment": "c",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "o",
+                    "DomainName": "b.s3.us-east-1.amazonaws.com",
+                    "S3OriginConfig": {"OriginAccessIdentity": ""},
+                    "OriginAccessControlId": oac,
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https"},
+        "ViewerCertificate": {
+            "ACMCertificateArn": certificate,
+            "SSLSupportMethod": "sni-only",
+            "MinimumProtocolVersion": "TLSv1.2_2021",
+        },
+    }
+    distribution = cf.create_distribution(DistributionConfig=config)["Distribution"]
+    for read in (
+        cf.get_distribution_config(Id=distribution["Id"])["DistributionConfig"],
+        cf.get_distribution(Id=distribution["Id"])["Distribution"]["DistributionConfig"],
+    ):
+        origin = read["Origins"]["Items"][0]
+        assert origin["OriginAccessControlId"] == oac
+        assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+        viewer = read["ViewerCertificate"]
+        assert viewer["CloudFrontDefaultCertificate"] is False
+        assert viewer["ACMCertificateArn"] == certificate
+        assert (viewer["CertificateSource"], viewer["Certificate"]) == ("acm", certificate)
+    # an origin without OAC and a distribution without a certificate read back as before
+    config = {**config, "CallerReference": "r2", "ViewerCertificate": {"CloudFrontDefaultCertificate": True}}
+    config["Origins"] = {
+        "Quantity": 1,
+        "Items": [{**config["Origins"]["Items"][0], "OriginAccessControlId": ""}],
+    }
+    plain = cf.create_distribution(DistributionConfig=config)["Distribution"]["DistributionConfig"]
+    assert plain["Origins"]["Items"][0]["OriginAccessControlId"] == ""
+    assert plain["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True
+
+
+def _lambda_function(client, iam):
+    role = iam.create_role(
+        RoleName="fn",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("h.py", "def handler(event, context):\n    return 1\n")
+    client.create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="h.handler",
+        Code={"ZipFile": buffer.getvalue()},
+    )
+
+
+def test_lambda_update_configuration_changes_key_tracing_and_storage(cloud):
+    lam = cloud.client("lambda")
+    _lambda_function(lam, cloud.client("iam"))
+    key = cloud.client("kms").create_key()["KeyMetadata"]["Arn"]
+    lam.update_function_configuration(
+        FunctionName="fn", KMSKeyArn=key, TracingConfig={"Mode": "Active"}, EphemeralStorage={"Size": 1024}
+    )
+    config = lam.get_function_configuration(FunctionName="fn")
+    assert config["KMSKeyArn"] == key
+    assert config["TracingConfig"] == {"Mode": "Active"}
+    assert config["EphemeralStorage"] == {"Size": 1024}
+    # a published version freezes them, as in AWS
+    version = lam.publish_version(FunctionName="fn")["Version"]
+    assert lam.get_function_configuration(FunctionName="fn", Qualifier=version)["KMSKeyArn"] == key

@@ -6,6 +6,10 @@ upgrade, upstream fixed (or changed) that behaviour: check, then drop the patch 
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -164,3 +168,73 @@ def test_upstream_still_has_cognito_update_user_pool_dropping_username_attribute
     pool = idp.create_user_pool(PoolName="p", UsernameAttributes=["email"])["UserPool"]["Id"]
     idp.update_user_pool(UserPoolId=pool, AutoVerifiedAttributes=["email"])
     assert "UsernameAttributes" not in idp.describe_user_pool(UserPoolId=pool)["UserPool"]
+
+
+_CLOUDFRONT_CONFIG = {
+    "CallerReference": "r1",
+    "Comment": "c",
+    "Enabled": True,
+    "Origins": {
+        "Quantity": 1,
+        "Items": [
+            {
+                "Id": "o",
+                "DomainName": "b.s3.us-east-1.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""},
+                "OriginAccessControlId": "E2OAC",
+            }
+        ],
+    },
+    "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https"},
+    "ViewerCertificate": {
+        "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/c",
+        "SSLSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    },
+}
+
+
+def test_upstream_still_has_cloudfront_dropping_oac_and_default_certificate(upstream):
+    """A distribution reads back without its origin's OriginAccessControlId and S3OriginConfig, and with
+    CloudFrontDefaultCertificate true despite an ACM certificate. When this fails, upstream fixed it: drop
+    the patch ``cloudfront-distribution-oac-and-certificate``."""
+    cf = upstream("cloudfront")
+    distribution = cf.create_distribution(DistributionConfig=_CLOUDFRONT_CONFIG)["Distribution"]
+    config = cf.get_distribution_config(Id=distribution["Id"])["DistributionConfig"]
+    origin = config["Origins"]["Items"][0]
+    assert "OriginAccessControlId" not in origin and "S3OriginConfig" not in origin
+    assert config["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True
+
+
+def test_upstream_still_ignores_lambda_kms_key_updates(upstream):
+    """UpdateFunctionConfiguration ignores KMSKeyArn. When this fails, upstream fixed it: drop the patch
+    ``lambda-update-configuration-keeps-all-settings``."""
+    lam = upstream("lambda")
+    role = upstream("iam").create_role(
+        RoleName="fn",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("h.py", "def handler(event, context):\n    return 1\n")
+    lam.create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="h.handler",
+        Code={"ZipFile": buffer.getvalue()},
+    )
+    key = upstream("kms").create_key()["KeyMetadata"]["Arn"]
+    lam.update_function_configuration(FunctionName="fn", KMSKeyArn=key)
+    assert lam.get_function_configuration(FunctionName="fn").get("KMSKeyArn") != key

@@ -106,3 +106,12 @@ def test_errors_name_the_function_and_the_fix(cloud, tmp_path, function):
     assert missing["failed"] and "nope does not exist" in missing["msg"]
     negative = module(cloud, tmp_path, "lambda_release", {"function_name": NAME, "reserved_concurrency": -2})
     assert negative["failed"] and "-1 to remove the reservation" in negative["msg"]
+
+
+def test_the_environment_key_is_set_once_and_frozen_into_the_version(cloud, tmp_path, function):
+    key = cloud.client("kms").create_key()["KeyMetadata"]["Arn"]
+    params = {"function_name": NAME, "kms_key_arn": key}
+    results = modules(cloud, tmp_path, "lambda_release", {"first": params, "again": params})
+    assert results["first"]["changed"] and results["first"]["version"] == "1"
+    assert not results["again"]["changed"], results["again"]
+    assert function.get_function_configuration(FunctionName=NAME, Qualifier="1")["KMSKeyArn"] == key

@@ -761,6 +761,34 @@ def _cognito_update_user_pool_keeps_create_only() -> None:
 
 
 # --------------------------------------------------------------------------------------------------------
+# 14. Lambda UpdateFunctionConfiguration ignores KMSKeyArn, TracingConfig and EphemeralStorage (moto
+#     5.2.5 reads them only in CreateFunction), so a function's environment key or tracing mode can never
+#     be changed, and a module that changes them reports a change forever.
+
+
+@_patch("lambda-update-configuration-keeps-all-settings")
+def _lambda_update_configuration_keeps_all_settings() -> None:
+    from moto.awslambda.models import LambdaFunction
+
+    original = LambdaFunction.update_configuration
+    _require_params(original, "self", "config_updates")
+
+    @functools.wraps(original)
+    def update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if "KMSKeyArn" in config_updates:
+            self.kms_key_arn = config_updates["KMSKeyArn"] or None
+        if "TracingConfig" in config_updates:
+            self.tracing_config = config_updates["TracingConfig"] or {"Mode": "PassThrough"}
+        if "EphemeralStorage" in config_updates:
+            self.ephemeral_storage = config_updates["EphemeralStorage"].get("Size", self.ephemeral_storage)
+        return original(self, config_updates)
+
+    LambdaFunction.update_configuration = _mark(
+        update_configuration, "lambda-update-configuration-keeps-all-settings"
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
 # Speed-ups (not fidelity patches: moto behaves the same, only faster)
 
 
@@ -792,3 +820,44 @@ def _iam_parse_managed_policies_once() -> None:
         ]
 
     models.IAMBackend._init_aws_policies = _mark(_init_aws_policies, "iam-managed-policies-parse-once")
+
+
+# --------------------------------------------------------------------------------------------------------
+# 13. CloudFront distributions lose the S3 origin's OriginAccessControlId and S3OriginConfig, and report a
+#     distribution with an ACM certificate as using the CloudFront default certificate.
+
+
+@_patch("cloudfront-distribution-oac-and-certificate")
+def _cloudfront_distribution_oac_and_certificate() -> None:
+    """Keep what AWS keeps of a distribution's origins and viewer certificate.
+
+    moto 5.2.5's ``Origin`` drops ``OriginAccessControlId`` and ``S3OriginConfig`` (so the distribution
+    reads back without its OAC: a module comparing configs changes it on every run), and its
+    ``ViewerCertificate`` defaults ``CloudFrontDefaultCertificate`` to true even with an
+    ``ACMCertificateArn`` (AWS: false, ``CertificateSource`` acm, ``Certificate`` = the ARN).
+    """
+    from moto.cloudfront import models
+
+    origin_init = models.Origin.__init__
+    certificate_init = models.ViewerCertificate.__init__
+    _require_params(origin_init, "self", "origin")
+    _require_params(certificate_init, "self", "config")
+
+    @functools.wraps(origin_init)
+    def origin(self: Any, origin: dict[str, Any]) -> None:
+        origin_init(self, origin)
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+        if "S3OriginConfig" in origin:
+            self.s3_origin_config = {"OriginAccessIdentity": self.s3_access_identity or ""}
+
+    @functools.wraps(certificate_init)
+    def certificate(self: Any, config: dict[str, Any]) -> None:
+        certificate_init(self, config)
+        for key, source in (("ACMCertificateArn", "acm"), ("IAMCertificateId", "iam")):
+            if config.get(key):
+                self.cloud_front_default_certificate = False
+                self.certificate_source = source
+                self.certificate = config[key]
+
+    models.Origin.__init__ = _mark(origin, "cloudfront-distribution-oac-and-certificate")
+    models.ViewerCertificate.__init__ = _mark(certificate, "cloudfront-distribution-oac-and-certificate")

@@ -12,13 +12,16 @@ description:
   - Releases what C(amazon.aws.lambda) deployed to C($LATEST) of a function. amazon.aws.lambda neither
     publishes versions nor sets reserved concurrency, and C(amazon.aws.lambda_alias) needs the version
     number in advance.
-  - A version is published only when C($LATEST) differs from the newest published version (code hash or
-    configuration: runtime, handler, role, memory, timeout, environment, VPC, architecture, KMS key,
-    tracing, layers, ephemeral storage). So a second run with unchanged code and configuration reports
-    no change, and every real deploy gets its own immutable version.
+  - A version is published only when C($LATEST) differs from the newest published version in its code
+    hash or its configuration (runtime, handler, role, memory, timeout, environment, VPC, architecture,
+    KMS key, tracing, layers, ephemeral storage). So a second run with unchanged code and configuration
+    reports no change, and every real deploy gets its own immutable version.
   - The alias O(alias) then points at that version (created if missing), so callers of the alias (API
     Gateway) switch to the new code at once and a rollback is an alias update.
   - O(reserved_concurrency) reserves (or, with V(-1), releases) concurrent executions of the function.
+  - O(kms_key_arn) sets the key that encrypts the function's environment before the version is cut.
+    C(amazon.aws.lambda) sends its C(kms_key_arn) on every run and so never reports a second run as
+    unchanged; give the key here instead.
   - Supports check mode (only Get/List calls are made) and diff mode.
 options:
   function_name:
@@ -33,6 +36,11 @@ options:
     description: Description given to a newly published version and to the alias.
     type: str
     default: ""
+  kms_key_arn:
+    description:
+      - ARN of the KMS key that encrypts the function's environment variables. Omit it to leave the
+        setting alone.
+    type: str
   reserved_concurrency:
     description:
       - Concurrent executions reserved for the function. V(0) stops every invocation (throttles all);
@@ -56,6 +64,7 @@ EXAMPLES = r"""
     function_name: acme-web-portal-api
     alias: live
     description: "deploy {{ package.code_sha256 }}"
+    kms_key_arn: arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0
     reserved_concurrency: 20
 
 - name: Let the function use the account's unreserved pool again
@@ -197,6 +206,7 @@ def main():
             alias=dict(type="str", default="live"),
             description=dict(type="str", default=""),
             reserved_concurrency=dict(type="int"),
+            kms_key_arn=dict(type="str", no_log=False),
         ),
         supports_check_mode=True,
     )
@@ -213,6 +223,21 @@ def main():
 
     changed = published = False
     before, after = {}, {}
+    key = params["kms_key_arn"]
+    if key is not None and (latest.get("KMSKeyArn") or "") != key:
+        changed = True
+        before["kms_key_arn"], after["kms_key_arn"] = latest.get("KMSKeyArn"), key
+        if module.check_mode:
+            latest = {**latest, "KMSKeyArn": key}
+        else:
+            release._call(
+                "set the environment key",
+                "update_function_configuration",
+                FunctionName=release.name,
+                KMSKeyArn=key,
+            )
+            release.client.get_waiter("function_updated_v2").wait(FunctionName=release.name)
+            latest = release.latest()
     version = newest["Version"] if newest else None
     if newest is None or _frozen(newest) != _frozen(latest):
         changed = published = True
