@@ -32,6 +32,12 @@ UNSCOPABLE = {
     "secretsmanager:ListSecrets",
     "dynamodb:ListBackups",
     "route53:ListHostedZonesByName",
+    "route53:ListHostedZones",
+    "route53:CreateHostedZone",
+    "acm:ListCertificates",
+    "cloudfront:ListDistributions",
+    "cloudfront:ListOriginAccessControls",
+    "amplify:ListApps",
     "eks:ListClusters",
     "kafka:ListClusters",
     "kafka:ListClustersV2",
@@ -168,7 +174,17 @@ def test_assets_role_uses_the_key_only_through_s3(outputs):
 
 @pytest.mark.parametrize(
     "component",
-    ["handshake", "lookup", "assets", "images", "deploy", "exec-webapp", "exec-druid", "exec-api"],
+    [
+        "handshake",
+        "lookup",
+        "assets",
+        "images",
+        "deploy",
+        "exec-webapp",
+        "exec-druid",
+        "exec-api",
+        "apigateway-logs",
+    ],
 )
 def test_least_privilege(component):
     for stmt in _inline(f"fastish-local-{component}"):
@@ -193,6 +209,10 @@ def test_exec_roles_are_scoped_to_their_services():
                 "ec2",
                 "secretsmanager",
                 "route53",
+                "acm",
+                "cloudfront",
+                "amplify",
+                "s3",
             ),
         },
         "exec-druid": {"eks", "kafka", "rds", "s3", "secretsmanager", "sqs", "events", "ec2"},
@@ -277,3 +297,16 @@ def test_repository_encryption_scanning_immutability_lifecycle(outputs):
     )
     counts = {r["selection"]["countType"]: r["selection"]["countNumber"] for r in policy["rules"]}
     assert counts == {"sinceImagePushed": 7, "imageCountMoreThan": 30}
+
+
+def test_api_gateway_logs_with_the_account_logging_role():
+    role = _role("fastish-local-apigateway-logs")
+    (trust,) = _statements(role["AssumeRolePolicyDocument"])
+    assert trust["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert aws_client("apigateway").get_account()["cloudwatchRoleArn"] == role["Arn"]
+    (stmt,) = _inline("fastish-local-apigateway-logs")
+    assert sorted(_listify(stmt["Resource"])) == [
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:API-Gateway-Execution-Logs_*",
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:acme-*",
+    ]
