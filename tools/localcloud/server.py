@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import HOST, SERVER_INFO_FILE, endpoint_for, patches, tls
+from . import HOST, SERVER_INFO_FILE, endpoint_for, operations, patches, tls
 
 log = logging.getLogger("localcloud.server")
 
@@ -52,6 +52,8 @@ READ_ONLY_PREFIXES = (
     "AdminList",  # cognito-idp AdminListGroupsForUser, AdminListDevices, ...
 )
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+# REST APIs: a POST is a read only when the operation's name says so (ListObjectsV2 is a GET anyway).
+REST_READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Search", "Query", "BatchGet", "Head")
 MAX_LOG_ENTRIES = 100_000  # oldest entries are dropped beyond this; the counters keep counting
 
 # Environment moto reads at import time; set before moto is imported, unless the caller already set them.
@@ -67,10 +69,18 @@ StartResponse = Callable[..., Any]
 # Request classification
 
 
-def is_mutating(method: str, service: str | None, action: str | None) -> bool:
-    """False for GET/HEAD, for read-only actions (Describe*, Get*, List*, ...) and sts GetCallerIdentity."""
-    if method.upper() in READ_ONLY_METHODS:
+def is_mutating(method: str, service: str | None, action: str | None, rest: bool = False) -> bool:
+    """Whether a request changes state.
+
+    Always false for GET/HEAD. Query/JSON protocols: false for read-only actions (Describe*, Get*,
+    List*, ...) and sts GetCallerIdentity. REST protocols (``rest``): every other method mutates, except a
+    POST whose operation is named Get*/List*/Describe*/Search*/Query*/BatchGet*/Head*.
+    """
+    method = method.upper()
+    if method in READ_ONLY_METHODS:
         return False
+    if rest:
+        return not (method == "POST" and action is not None and action.startswith(REST_READ_ONLY_PREFIXES))
     if action and action.startswith(READ_ONLY_PREFIXES):
         return False
     return not (service == "sts" and action == "GetCallerIdentity")
@@ -101,6 +111,7 @@ def _form_body(environ: dict[str, Any]) -> str | None:
 
 
 def _action(environ: dict[str, Any], path: str) -> str | None:
+    """The operation named by the request itself: X-Amz-Target, ``Action=`` or an rpc-v2 path."""
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:  # JSON protocol: "DynamoDB_20120810.DescribeTable"
         return target.rsplit(".", 1)[-1] or None
@@ -112,19 +123,39 @@ def _action(environ: dict[str, Any], path: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _header_names(environ: dict[str, Any]) -> frozenset[str]:
+    names = {key[5:].replace("_", "-").lower() for key in environ if key.startswith("HTTP_")}
+    names.update(
+        key.replace("_", "-").lower() for key in ("CONTENT_TYPE", "CONTENT_LENGTH") if environ.get(key)
+    )
+    return frozenset(names)
+
+
+def _rest_action(environ: dict[str, Any], method: str, path: str, service: str) -> str | None:
+    """The REST operation (botocore's model) the method + path + query string + headers call."""
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    return operations.match_rest(service, method, path, query, _header_names(environ))
+
+
 def describe_request(environ: dict[str, Any]) -> dict[str, Any]:
     """The request-log entry for a WSGI request (status is filled in once the response starts)."""
     method = environ.get("REQUEST_METHOD", "GET").upper()
     path = environ.get("PATH_INFO", "")
     service, region = _service_and_region(environ)
     action = _action(environ, path)
+    if service is None and environ.get("HTTP_X_AMZ_TARGET"):  # unsigned, e.g. cognito-idp InitiateAuth
+        service = operations.service_for_target(environ["HTTP_X_AMZ_TARGET"])
+    rest = False
+    if action is None and service is not None and operations.rest_services(service):
+        rest = True
+        action = _rest_action(environ, method, path, service)
     return {
         "method": method,
         "path": path,
         "service": service,
         "region": region,
         "action": action,
-        "mutating": is_mutating(method, service, action),
+        "mutating": is_mutating(method, service, action, rest=rest),
         "tls": environ.get("wsgi.url_scheme") == "https",
         "status": None,
     }
@@ -264,6 +295,8 @@ def serve(port: int, state: Path, http_port: int | None = None, exit_with_parent
     state.mkdir(parents=True, exist_ok=True)
     files = tls.ensure_certificates(state)
     app = build_app()
+    # Index botocore's service models now rather than on the first REST request (about 0.1 s).
+    threading.Thread(target=operations.service_index, name="index-operations", daemon=True).start()
 
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
