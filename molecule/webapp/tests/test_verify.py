@@ -15,8 +15,43 @@ from tests.molecule_support import ROOT, aws_client, policy_document, release_ou
 HOST = "acme-web-portal"
 PREFIX = "acme-web-portal"
 KEY_ALIAS = f"alias/{PREFIX}-key"
-# The request log's service names that differ from the IAM action prefix.
+# The request log's service names (SigV4 signing names) that differ from the IAM action prefix. s3,
+# lambda, route53, cloudfront, acm, amplify and sesv2 (signed "ses") already match theirs.
 IAM_PREFIX = {"email": "ses", "monitoring": "cloudwatch", "cognito-idp": "cognito-idp"}
+# API operations whose IAM action has another name (the request log names the API operation).
+IAM_ACTION = {
+    ("s3", "HeadBucket"): "ListBucket",
+    ("s3", "ListObjects"): "ListBucket",
+    ("s3", "ListObjectsV2"): "ListBucket",
+    ("s3", "ListObjectVersions"): "ListBucketVersions",
+    ("s3", "HeadObject"): "GetObject",
+    ("s3", "CopyObject"): "PutObject",
+    ("s3", "DeleteObjects"): "DeleteObject",
+    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
+    ("s3", "PutBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "GetBucketLifecycleConfiguration"): "GetLifecycleConfiguration",
+    ("s3", "PutBucketLifecycleConfiguration"): "PutLifecycleConfiguration",
+    ("s3", "DeleteBucketLifecycle"): "PutLifecycleConfiguration",
+    ("s3", "GetObjectLockConfiguration"): "GetBucketObjectLockConfiguration",
+    ("s3", "DeleteBucketOwnershipControls"): "PutBucketOwnershipControls",
+    ("s3", "DeleteBucketTagging"): "PutBucketTagging",
+    ("s3", "DeleteBucketCors"): "PutBucketCORS",
+    ("lambda", "Invoke"): "InvokeFunction",
+}
+
+
+def _iam_call(request):
+    """(service, action) of a request-log entry, as IAM names it."""
+    service, action = request["service"], request["action"]
+    if service == "apigateway":
+        # API Gateway's management IAM actions are the HTTP verbs (apigateway:GET, apigateway:POST, ...)
+        # on resource paths, not the API operation names.
+        return service, request["method"]
+    return service, IAM_ACTION.get((service, action), action)
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +83,15 @@ def test_outputs_name_every_part_and_hold_no_secret(outputs, key_arn):
     ):
         assert outputs.get(name), f"{name} missing from {sorted(outputs)}"
     # secrets are referenced by ARN only, never by value
-    assert [k for k in outputs if "secret" in k] == ["machine_client_secret_arn"]
-    secret = aws_client("secretsmanager").get_secret_value(SecretId=outputs["machine_client_secret_arn"])
+    assert [k for k in outputs if "secret" in k] == ["api_key_secret_arns", "machine_client_secret_arn"]
+    secrets = aws_client("secretsmanager")
+    secret = secrets.get_secret_value(SecretId=outputs["machine_client_secret_arn"])
     assert secret["SecretString"] not in json.dumps(outputs)
+    # the tenants' API keys are referenced by secret ARN; their values appear nowhere in the outputs
+    assert sorted(outputs["api_key_secret_arns"]) == ["globex", "initech"]
+    for arn in outputs["api_key_secret_arns"].values():
+        value = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])["value"]
+        assert value not in json.dumps(outputs)
 
 
 def test_the_outputs_point_at_real_resources(outputs):
@@ -104,7 +145,7 @@ def _exec_actions():
 def test_the_webapp_exec_role_allows_every_call_the_release_made():
     log = _requests()
     patterns = _exec_actions()
-    made = {(r["service"], r["action"]) for r in log["requests"] if r.get("action")}
+    made = {_iam_call(r) for r in log["requests"] if r.get("action")}
     assert made, "the request log is empty: was it cleared after the webapp runs?"
     missing = sorted(
         f"{IAM_PREFIX.get(service, service)}:{action}"
@@ -126,3 +167,56 @@ def _requests():
         check=True,
     )
     return json.loads(proc.stdout)
+
+
+def test_the_api_function_is_wired_to_the_release(outputs, key_arn):
+    config = aws_client("lambda").get_function_configuration(FunctionName=f"{PREFIX}-api", Qualifier="live")
+    env = config["Environment"]["Variables"]
+    assert env["FASTISH_API_ISSUER"] == outputs["user_pool_issuer"]
+    assert env["FASTISH_API_CLIENT_IDS"] == outputs["web_client_id"]
+    assert env["FASTISH_API_ITEMS_TABLE"] == outputs["table_items_name"]
+    assert env["FASTISH_API_TENANT_ROLE_ARN"] == outputs["tenant_role_arn"]
+    assert sorted(config["VpcConfig"]["SubnetIds"]) == sorted(outputs["private_subnet_ids"])
+    assert config["KMSKeyArn"] == key_arn
+    assert config["Version"] == outputs["api_function_version"]
+    # the tenant role trusts exactly the function's role
+    trust = policy_document(
+        aws_client("iam").get_role(RoleName=f"{PREFIX}-tenant")["Role"]["AssumeRolePolicyDocument"]
+    )
+    principals = json.dumps(trust)
+    assert config["Role"] in principals or f":role/{PREFIX}-api" in principals
+
+
+def test_the_api_routes_invoke_the_live_alias_behind_the_pool_authorizer(outputs):
+    apigw = aws_client("apigateway")
+    api_id = outputs["api_id"]
+    (authorizer,) = apigw.get_authorizers(restApiId=api_id)["items"]
+    assert authorizer["type"] == "COGNITO_USER_POOLS" and authorizer["providerARNs"] == [
+        outputs["user_pool_arn"]
+    ]
+    resources = {r["path"]: r for r in apigw.get_resources(restApiId=api_id, embed=["methods"])["items"]}
+    item = apigw.get_method(restApiId=api_id, resourceId=resources["/v1/items/{id}"]["id"], httpMethod="GET")
+    assert item["authorizationType"] == "COGNITO_USER_POOLS" and item["authorizerId"] == authorizer["id"]
+    assert item["methodIntegration"]["type"] == "AWS_PROXY"
+    assert outputs["api_function_alias_arn"] in item["methodIntegration"]["uri"]
+    assert outputs["api_invoke_url"].endswith(f"/{outputs['api_stage']}")
+
+
+def test_the_edge_serves_the_front_end_and_the_api_domain(outputs):
+    assert outputs["web_url"] == "https://portal.acme.example"
+    assert outputs["api_url"] == "https://api.portal.acme.example"
+    mappings = aws_client("apigateway").get_base_path_mappings(domainName="api.portal.acme.example")["items"]
+    assert [(m["restApiId"], m["stage"]) for m in mappings] == [(outputs["api_id"], outputs["api_stage"])]
+    distribution = aws_client("cloudfront").get_distribution(Id=outputs["distribution_id"])["Distribution"]
+    assert sorted(distribution["DistributionConfig"]["Aliases"]["Items"]) == [
+        "portal.acme.example",
+        "www.portal.acme.example",
+    ]
+    assert outputs["amplify_app_id"].startswith("skipped: no AWS emulator implements Amplify")
+
+
+def test_ses_dkim_records_land_in_the_release_zone(outputs):
+    route53 = aws_client("route53")
+    records = route53.list_resource_record_sets(HostedZoneId=outputs["hosted_zone_id"])["ResourceRecordSets"]
+    dkim = [r for r in records if "._domainkey." in r["Name"]]
+    assert len(dkim) == 3, "SES runs after the edge, so its DKIM records go into the release's zone"

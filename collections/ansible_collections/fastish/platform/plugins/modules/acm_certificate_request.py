@@ -141,8 +141,8 @@ changes:
 """
 
 import contextlib
-import hashlib
 import time
+import uuid
 
 with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
     import botocore
@@ -248,7 +248,10 @@ class Certificates:
         self.changes.append("request")
         if self.module.check_mode:
             return None
-        token = hashlib.sha256("|".join(self.names).encode()).hexdigest()[:32]
+        # One token per request, so botocore's retries of this call stay one certificate. Not derived
+        # from the names: ACM honours a token for an hour, and would answer a request made soon after
+        # the certificate was deleted (a destroy and converge) with the deleted certificate's ARN.
+        token = uuid.uuid4().hex
         kwargs = {
             "DomainName": self.params["domain_name"],
             "ValidationMethod": self.params["validation_method"],
