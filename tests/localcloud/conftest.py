@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -60,6 +62,33 @@ def _create_nodegroup(eks: Any, subnets: list[str] = FAKE_SUBNETS) -> dict[str, 
         subnets=subnets,
         tags={"team": "platform"},
     )["nodegroup"]
+
+
+def _create_function(lam: Any, iam: Any) -> None:
+    """Lambda function "fn" (python3.12, a one-line handler) with its role "fn"."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    role = iam.create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("h.py", "def handler(event, context):\n    return 1\n")
+    lam.create_function(
+        FunctionName="fn",
+        Runtime="python3.12",
+        Role=role,
+        Handler="h.handler",
+        Code={"ZipFile": buffer.getvalue()},
+    )
+
+
+@pytest.fixture
+def make_function() -> Callable[[Any, Any], None]:
+    """Factory: make_function(lambda_client, iam_client) -> function "fn" with its role."""
+    return _create_function
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 import pytest
 from botocore.exceptions import ClientError
@@ -392,37 +390,9 @@ def test_cloudfront_distribution_keeps_oac_and_acm_certificate(cloud):
     assert plain["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True
 
 
-def _lambda_function(client, iam):
-    role = iam.create_role(
-        RoleName="fn",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-    )["Role"]["Arn"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("h.py", "def handler(event, context):\n    return 1\n")
-    client.create_function(
-        FunctionName="fn",
-        Runtime="python3.12",
-        Role=role,
-        Handler="h.handler",
-        Code={"ZipFile": buffer.getvalue()},
-    )
-
-
-def test_lambda_update_configuration_changes_key_tracing_and_storage(cloud):
+def test_lambda_update_configuration_changes_key_tracing_and_storage(cloud, make_function):
     lam = cloud.client("lambda")
-    _lambda_function(lam, cloud.client("iam"))
+    make_function(lam, cloud.client("iam"))
     key = cloud.client("kms").create_key()["KeyMetadata"]["Arn"]
     lam.update_function_configuration(
         FunctionName="fn", KMSKeyArn=key, TracingConfig={"Mode": "Active"}, EphemeralStorage={"Size": 1024}

@@ -6,10 +6,6 @@ upgrade, upstream fixed (or changed) that behaviour: check, then drop the patch 
 
 from __future__ import annotations
 
-import io
-import json
-import zipfile
-
 import pytest
 from botocore.exceptions import ClientError
 
@@ -206,35 +202,11 @@ def test_upstream_still_has_cloudfront_dropping_oac_and_default_certificate(upst
     assert config["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True
 
 
-def test_upstream_still_ignores_lambda_kms_key_updates(upstream):
+def test_upstream_still_ignores_lambda_kms_key_updates(upstream, make_function):
     """UpdateFunctionConfiguration ignores KMSKeyArn. When this fails, upstream fixed it: drop the patch
     ``lambda-update-configuration-keeps-all-settings``."""
     lam = upstream("lambda")
-    role = upstream("iam").create_role(
-        RoleName="fn",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-    )["Role"]["Arn"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("h.py", "def handler(event, context):\n    return 1\n")
-    lam.create_function(
-        FunctionName="fn",
-        Runtime="python3.12",
-        Role=role,
-        Handler="h.handler",
-        Code={"ZipFile": buffer.getvalue()},
-    )
+    make_function(lam, upstream("iam"))
     key = upstream("kms").create_key()["KeyMetadata"]["Arn"]
     lam.update_function_configuration(FunctionName="fn", KMSKeyArn=key)
     assert lam.get_function_configuration(FunctionName="fn").get("KMSKeyArn") != key
