@@ -40,6 +40,8 @@ IAM_ACTION = {
     ("s3", "DeleteBucketOwnershipControls"): "PutBucketOwnershipControls",
     ("s3", "DeleteBucketTagging"): "PutBucketTagging",
     ("s3", "DeleteBucketCors"): "PutBucketCORS",
+    ("s3", "GetBucketAccelerateConfiguration"): "GetAccelerateConfiguration",
+    ("s3", "ListBucketInventoryConfigurations"): "GetInventoryConfiguration",
     ("lambda", "Invoke"): "InvokeFunction",
 }
 
