@@ -17,7 +17,6 @@ import contextlib
 import json
 import os
 import signal
-import ssl
 import subprocess
 import sys
 import time
@@ -185,7 +184,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    ssl.create_default_context()  # fail early if ssl is broken
     if args.command == "up":
         up()
     elif args.command == "down":

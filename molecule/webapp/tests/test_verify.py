@@ -185,8 +185,8 @@ def test_the_api_function_is_wired_to_the_release(outputs, key_arn):
     trust = policy_document(
         aws_client("iam").get_role(RoleName=f"{PREFIX}-tenant")["Role"]["AssumeRolePolicyDocument"]
     )
-    principals = json.dumps(trust)
-    assert config["Role"] in principals or f":role/{PREFIX}-api" in principals
+    (statement,) = trust["Statement"]
+    assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"] == [config["Role"]]
 
 
 def test_the_api_routes_invoke_the_live_alias_behind_the_pool_authorizer(outputs):
