@@ -30,6 +30,7 @@ log = logging.getLogger("localcloud.patches")
 PatchFn = Callable[[], None]
 _REGISTRY: dict[str, PatchFn] = {}  # fidelity patches: make moto behave like AWS
 _SPEEDUPS: dict[str, PatchFn] = {}  # no behaviour change, only faster
+_EXTENSIONS: dict[str, PatchFn] = {}  # AWS APIs moto lacks, and realistic lifecycles (modules ext_*.py)
 _APPLIED: list[str] = []
 _MARK = "__localcloud_patch__"
 
@@ -40,7 +41,7 @@ class PatchDoesNotFit(Exception):
 
 def _patch(name: str, registry: dict[str, PatchFn] = _REGISTRY) -> Callable[[PatchFn], PatchFn]:
     def register(fn: PatchFn) -> PatchFn:
-        if name in _REGISTRY or name in _SPEEDUPS:
+        if name in _REGISTRY or name in _SPEEDUPS or name in _EXTENSIONS:
             raise ValueError(f"duplicate patch name {name!r}")
         registry[name] = fn
         return fn
@@ -56,6 +57,26 @@ def names() -> list[str]:
 def speedup_names() -> list[str]:
     """All registered speed-ups (patches that change no behaviour)."""
     return list(_SPEEDUPS)
+
+
+def extension_names() -> list[str]:
+    """All registered extensions (APIs moto lacks, lifecycles), in application order."""
+    _load_extensions()
+    return list(_EXTENSIONS)
+
+
+def _load_extensions() -> None:
+    """Import the extension modules (tools/localcloud/ext_*.py).
+
+    Each registers its extensions with ``@_patch(name, _EXTENSIONS)``.
+    """
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        if info.name.startswith("ext_"):
+            importlib.import_module(f"{__package__}.{info.name}")
 
 
 def applied() -> list[str]:
@@ -89,6 +110,12 @@ def apply_all(registry: Mapping[str, PatchFn] | None = None) -> list[str]:
 def apply_speedups() -> list[str]:
     """Apply the speed-ups, same rules as ``apply_all``."""
     return apply_all(_SPEEDUPS)
+
+
+def apply_extensions() -> list[str]:
+    """Apply the extensions (tools/localcloud/ext_*.py), same rules as ``apply_all``."""
+    _load_extensions()
+    return apply_all(_EXTENSIONS)
 
 
 def _require_params(func: Any, *expected: str) -> None:

@@ -193,11 +193,16 @@ class RequestLog:
 
 class LocalCloudApp:
     def __init__(
-        self, moto_app: Callable[..., Any], applied_patches: list[str], applied_speedups: Iterable[str] = ()
+        self,
+        moto_app: Callable[..., Any],
+        applied_patches: list[str],
+        applied_speedups: Iterable[str] = (),
+        applied_extensions: Iterable[str] = (),
     ) -> None:
         self.moto_app = moto_app
         self.applied_patches = list(applied_patches)
         self.applied_speedups = list(applied_speedups)
+        self.applied_extensions = list(applied_extensions)
         self.request_log = RequestLog()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -247,6 +252,7 @@ class LocalCloudApp:
             "status": "ok",
             "patches": self.applied_patches,
             "speedups": self.applied_speedups,
+            "extensions": self.applied_extensions,
             "moto_version": moto_version,
         }
 
@@ -267,9 +273,10 @@ def build_app() -> LocalCloudApp:
         os.environ.setdefault(key, value)
     applied = patches.apply_all()
     speedups = patches.apply_speedups()
+    extensions = patches.apply_extensions()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    return LocalCloudApp(DomainDispatcherApplication(create_backend_app), applied, speedups)
+    return LocalCloudApp(DomainDispatcherApplication(create_backend_app), applied, speedups, extensions)
 
 
 # --------------------------------------------------------------------------------------------------------
