@@ -82,3 +82,79 @@ def changed_count(output: str, host: str) -> int:
     )
     assert match, f"no successful recap line for {host}:\n{output[-3000:]}"
     return int(match.group(1))
+
+
+# The request log's service names (SigV4 signing names) that differ from the IAM action prefix. s3,
+# lambda, route53, cloudfront, acm, amplify and sesv2 (signed "ses") already match theirs.
+IAM_PREFIX = {"email": "ses", "monitoring": "cloudwatch", "cognito-idp": "cognito-idp"}
+# API operations whose IAM action has another name (the request log names the API operation).
+IAM_ACTION = {
+    ("s3", "HeadBucket"): "ListBucket",
+    ("s3", "ListObjects"): "ListBucket",
+    ("s3", "ListObjectsV2"): "ListBucket",
+    ("s3", "ListObjectVersions"): "ListBucketVersions",
+    ("s3", "HeadObject"): "GetObject",
+    ("s3", "CopyObject"): "PutObject",
+    ("s3", "DeleteObjects"): "DeleteObject",
+    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
+    ("s3", "PutBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "GetBucketLifecycleConfiguration"): "GetLifecycleConfiguration",
+    ("s3", "PutBucketLifecycleConfiguration"): "PutLifecycleConfiguration",
+    ("s3", "DeleteBucketLifecycle"): "PutLifecycleConfiguration",
+    ("s3", "GetObjectLockConfiguration"): "GetBucketObjectLockConfiguration",
+    ("s3", "DeleteBucketOwnershipControls"): "PutBucketOwnershipControls",
+    ("s3", "DeleteBucketTagging"): "PutBucketTagging",
+    ("s3", "DeleteBucketCors"): "PutBucketCORS",
+    ("s3", "GetBucketAccelerateConfiguration"): "GetAccelerateConfiguration",
+    ("s3", "ListBucketInventoryConfigurations"): "GetInventoryConfiguration",
+    ("lambda", "Invoke"): "InvokeFunction",
+}
+
+
+def iam_call(request: dict[str, Any]) -> tuple[str, str]:
+    """(service, action) of a request-log entry, as IAM names it."""
+    service, action = request["service"], request["action"]
+    if service == "apigateway":
+        # API Gateway's management IAM actions are the HTTP verbs (apigateway:GET, apigateway:POST, ...)
+        # on resource paths, not the API operation names.
+        return service, request["method"]
+    return service, IAM_ACTION.get((service, action), action)
+
+
+def request_log() -> dict[str, Any]:
+    """The local cloud's request log ({"count", "mutating", "requests": [...]})."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "tools.localcloud", "requests"]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def exec_role_actions(release_type: str, synthesizer: str = "local") -> list[str]:
+    """The action patterns the exec role of ``release_type`` (roles/bootstrap) allows."""
+    iam = aws_client("iam")
+    name = f"fastish-{synthesizer}-exec-{release_type}"
+    document = policy_document(iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"])
+    patterns: list[str] = []
+    for statement in document["Statement"]:
+        if statement["Effect"] == "Allow":
+            actions = statement["Action"]
+            patterns += actions if isinstance(actions, list) else [actions]
+    return patterns
+
+
+def missing_exec_actions(release_type: str) -> list[str]:
+    """The IAM actions of the calls in the request log that the exec role of ``release_type`` does not
+    allow (the log must hold the release's runs only: the scenarios clear it after bootstrapping)."""
+    import fnmatch
+
+    patterns = [p.lower() for p in exec_role_actions(release_type)]
+    made = {iam_call(r) for r in request_log()["requests"] if r.get("action")}
+    assert made, "the request log is empty: was it cleared after bootstrapping?"
+    wanted = {f"{IAM_PREFIX.get(service, service)}:{action}" for service, action in made}
+    return sorted(a for a in wanted if not any(fnmatch.fnmatchcase(a.lower(), p) for p in patterns))

@@ -3,57 +3,15 @@ the exec role bootstrap gives webapp releases allows every call the release made
 
 from __future__ import annotations
 
-import fnmatch
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.molecule_support import ROOT, aws_client, policy_document, release_outputs
+from tests.molecule_support import aws_client, missing_exec_actions, policy_document, release_outputs
 
 HOST = "acme-web-portal"
 PREFIX = "acme-web-portal"
 KEY_ALIAS = f"alias/{PREFIX}-key"
-# The request log's service names (SigV4 signing names) that differ from the IAM action prefix. s3,
-# lambda, route53, cloudfront, acm, amplify and sesv2 (signed "ses") already match theirs.
-IAM_PREFIX = {"email": "ses", "monitoring": "cloudwatch", "cognito-idp": "cognito-idp"}
-# API operations whose IAM action has another name (the request log names the API operation).
-IAM_ACTION = {
-    ("s3", "HeadBucket"): "ListBucket",
-    ("s3", "ListObjects"): "ListBucket",
-    ("s3", "ListObjectsV2"): "ListBucket",
-    ("s3", "ListObjectVersions"): "ListBucketVersions",
-    ("s3", "HeadObject"): "GetObject",
-    ("s3", "CopyObject"): "PutObject",
-    ("s3", "DeleteObjects"): "DeleteObject",
-    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
-    ("s3", "PutBucketEncryption"): "PutEncryptionConfiguration",
-    ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
-    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
-    ("s3", "PutPublicAccessBlock"): "PutBucketPublicAccessBlock",
-    ("s3", "DeletePublicAccessBlock"): "PutBucketPublicAccessBlock",
-    ("s3", "GetBucketLifecycleConfiguration"): "GetLifecycleConfiguration",
-    ("s3", "PutBucketLifecycleConfiguration"): "PutLifecycleConfiguration",
-    ("s3", "DeleteBucketLifecycle"): "PutLifecycleConfiguration",
-    ("s3", "GetObjectLockConfiguration"): "GetBucketObjectLockConfiguration",
-    ("s3", "DeleteBucketOwnershipControls"): "PutBucketOwnershipControls",
-    ("s3", "DeleteBucketTagging"): "PutBucketTagging",
-    ("s3", "DeleteBucketCors"): "PutBucketCORS",
-    ("s3", "GetBucketAccelerateConfiguration"): "GetAccelerateConfiguration",
-    ("s3", "ListBucketInventoryConfigurations"): "GetInventoryConfiguration",
-    ("lambda", "Invoke"): "InvokeFunction",
-}
-
-
-def _iam_call(request):
-    """(service, action) of a request-log entry, as IAM names it."""
-    service, action = request["service"], request["action"]
-    if service == "apigateway":
-        # API Gateway's management IAM actions are the HTTP verbs (apigateway:GET, apigateway:POST, ...)
-        # on resource paths, not the API operation names.
-        return service, request["method"]
-    return service, IAM_ACTION.get((service, action), action)
 
 
 @pytest.fixture(scope="module")
@@ -132,43 +90,9 @@ def test_the_tenant_role_names_the_real_tables(outputs):
     assert named == real
 
 
-def _exec_actions():
-    iam = aws_client("iam")
-    name = "fastish-local-exec-webapp"
-    document = policy_document(iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"])
-    patterns = []
-    for statement in document["Statement"]:
-        if statement["Effect"] == "Allow":
-            actions = statement["Action"]
-            patterns += actions if isinstance(actions, list) else [actions]
-    return patterns
-
-
 def test_the_webapp_exec_role_allows_every_call_the_release_made():
-    log = _requests()
-    patterns = _exec_actions()
-    made = {_iam_call(r) for r in log["requests"] if r.get("action")}
-    assert made, "the request log is empty: was it cleared after the webapp runs?"
-    missing = sorted(
-        f"{IAM_PREFIX.get(service, service)}:{action}"
-        for service, action in made
-        if not any(
-            fnmatch.fnmatchcase(f"{IAM_PREFIX.get(service, service)}:{action}".lower(), p.lower())
-            for p in patterns
-        )
-    )
+    missing = missing_exec_actions("webapp")
     assert not missing, f"the exec role of webapp releases lacks: {missing}"
-
-
-def _requests():
-    proc = subprocess.run(
-        [sys.executable, "-m", "tools.localcloud", "requests"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(proc.stdout)
 
 
 def test_the_api_function_is_wired_to_the_release(outputs, key_arn):
