@@ -25,6 +25,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from ansible_collections.fastish.platform.plugins.module_utils.eks_rules import (
+    EKS_FORMATS,
+    LOCAL_CLOUD_ONLY,
+    absolute_path_problem,
+    eks_problems,
+    local_cloud_only_problem,
+)
 from ansible_collections.fastish.platform.plugins.module_utils.naming import (
     SCOPE_VARIABLES,
     NamingError,
@@ -72,6 +79,8 @@ FORMATS = frozenset(
         "cidr",
         "dynamodb_tables",
         "tenants",
+        "absolute_path",
+        *EKS_FORMATS,
     }
 )
 
@@ -386,6 +395,8 @@ def _format_problem(name: str, value: Any, fmt: str, regions: Iterable[str], sho
         return _endpoint_problem(name, value, shown)
     elif fmt == "cidr":
         return _cidr_problem(name, value, shown)
+    elif fmt == "absolute_path":
+        return absolute_path_problem(name, value, shown)
     return None
 
 
@@ -506,7 +517,13 @@ def _tier_names(variables: Mapping[str, Any]) -> list[str] | None:
 
 
 def _data_problems(name: str, value: Any, spec: Mapping, variables: Mapping[str, Any]) -> list[str]:
-    """The rules of structured variables (formats dynamodb_tables and tenants, the tier names)."""
+    """The rules of structured variables (formats dynamodb_tables, tenants and the EKS ones, tier names)."""
+    if name in LOCAL_CLOUD_ONLY:
+        local_only = local_cloud_only_problem(name, variables.get("fastish_aws_endpoint_url"))
+        if local_only:
+            return [local_only]
+    if spec.get("format") in EKS_FORMATS:
+        return eks_problems(spec["format"], name, value)
     if not isinstance(value, (list, tuple)):
         return []
     if spec.get("format") == "dynamodb_tables":
