@@ -15,6 +15,9 @@ module matches them against botocore's models, with no hand-written tables:
   ``?list-type=2``) and the operation's required ``querystring`` / ``header`` members (S3 UploadPart's
   ``uploadId``, CopyObject's ``x-amz-copy-source``) must be present. The most specific match wins: most
   query keys and headers, then most literal path characters.
+- A label value may contain "/" (EKS access entry principal ARNs, ``/tags/{resourceArn}``): botocore
+  sends it as %2F, but the WSGI path is decoded. When no route matches with one segment per label, the
+  routes are tried again with labels that may span segments.
 
 The local cloud is addressed by IP, so S3 requests are path style (``/{Bucket}/{Key+}``).
 """
@@ -52,6 +55,7 @@ class ServiceInfo:
 class Route:
     name: str  # the logged name (version suffix stripped)
     pattern: re.Pattern[str]
+    loose: re.Pattern[str]  # the same, but a ``{Param}`` may span "/" (a percent-encoded "/" in a label)
     query: tuple[tuple[str, str | None], ...]  # (key, literal value or None for "any value")
     headers: tuple[str, ...]  # lower-case header names that must be present
     rank: tuple[int, int]  # (query keys + headers, literal path characters)
@@ -155,17 +159,21 @@ def _service_for_target_prefix(prefix: str) -> str | None:
 def _compile(name: str, http: dict[str, Any], input_shape: Any) -> Route:
     uri = http.get("requestUri", "/")
     path, _, query_part = uri.partition("?")
-    regex, literals, pos = ["^"], 0, 0
+    regex, loose, literals, pos = ["^"], ["^"], 0, 0
     for match in _PARAM.finditer(path):
         literal = path[pos : match.start()]
         regex.append(re.escape(literal))
+        loose.append(re.escape(literal))
         literals += len(literal)
         regex.append("(.+)" if match.group(2) else "([^/]+)")
+        loose.append("(.+)")
         pos = match.end()
     tail = path[pos:].rstrip("/")
     regex.append(re.escape(tail))
+    loose.append(re.escape(tail))
     literals += len(path[pos:])
     regex.append("/?$")  # tolerate a trailing slash either way ("/2015-03-31/functions/")
+    loose.append("/?$")
     query: dict[str, str | None] = {}
     for part in filter(None, query_part.split("&")):
         key, sep, value = part.partition("=")
@@ -185,6 +193,7 @@ def _compile(name: str, http: dict[str, Any], input_shape: Any) -> Route:
     return Route(
         name=operation_name(name),
         pattern=re.compile("".join(regex)),
+        loose=re.compile("".join(loose)),
         query=tuple(query.items()),
         headers=tuple(headers),
         rank=(len(query) + len(headers), literals),
@@ -225,19 +234,25 @@ def match_rest(
     names of the request's headers.
     """
     best: Route | None = None
-    for service in rest_services(signing_name):
-        for route in _service_routes(service).get(method.upper(), ()):
-            if best is not None and route.rank <= best.rank:
-                break  # sorted by rank: nothing more specific follows in this service
-            if not route.pattern.match(path):
-                continue
-            if any(
-                key not in query or (value is not None and value not in query[key])
-                for key, value in route.query
-            ):
-                continue
-            if any(header not in headers for header in route.headers):
-                continue
-            best = route
+    # A label's value may contain "/" (EKS principal and resource ARNs): botocore percent-encodes it as
+    # %2F, but the WSGI path is already decoded. So when no route matches with one segment per label,
+    # match again with labels that may span segments (the most literal characters still win).
+    for loose in (False, True):
+        for service in rest_services(signing_name):
+            for route in _service_routes(service).get(method.upper(), ()):
+                if best is not None and route.rank <= best.rank:
+                    break  # sorted by rank: nothing more specific follows in this service
+                if not (route.loose if loose else route.pattern).match(path):
+                    continue
+                if any(
+                    key not in query or (value is not None and value not in query[key])
+                    for key, value in route.query
+                ):
+                    continue
+                if any(header not in headers for header in route.headers):
+                    continue
+                best = route
+                break
+        if best is not None:
             break
     return best.name if best else None
