@@ -23,10 +23,10 @@ INVENTORIES := inventories/local inventories/example
 # Scenario directories (molecule/shared holds the playbooks they share).
 MOLECULE_SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
-.PHONY: help venv demo test lint syntax unit molecule bench localcloud-up localcloud-down clean
+.PHONY: help venv demo test lint syntax unit molecule bench localcloud-up localcloud-down k8s-build clean
 
 help: ## this list
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt tools/install-system-deps.sh
 	tools/install-system-deps.sh
@@ -37,10 +37,13 @@ $(BIN)/.installed: requirements.txt tools/install-system-deps.sh
 
 venv: $(BIN)/.installed ## create .venv with the pinned tools (ansible, moto, molecule, linters)
 
-localcloud-up: venv ## start the local cloud (moto with the project's patches, HTTPS on 127.0.0.1)
+k8s-build: ## build kube-apiserver + kube-controller-manager v1.20.2 (+ etcd) once (~6 min), cached outside the repo
+	tools/k8s/build-kube-apiserver.sh
+
+localcloud-up: venv k8s-build ## start the local cloud: AWS (patched moto, HTTPS) + Kubernetes, on 127.0.0.1
 	$(BIN)/python -m tools.localcloud up
 
-localcloud-down: ## stop the demo's API service and the local cloud by their recorded pids
+localcloud-down: ## stop the demo's API service and the local cloud (AWS + Kubernetes) by their recorded pids
 	@if [ -x $(BIN)/python ]; then $(BIN)/python tools/demo_api.py down; $(BIN)/python -m tools.localcloud down; fi
 
 demo: localcloud-up ## converge every release of inventories/local on the local cloud, print the outputs, start the API
@@ -64,10 +67,10 @@ syntax: venv ## ansible-playbook --syntax-check of every playbook against both i
 	    ansible-playbook --syntax-check -i $$inv $$pb >/dev/null; \
 	done; done
 
-unit: venv ## pytest: plugins, modules, local cloud patches, validation, precedence
+unit: venv k8s-build ## pytest: plugins, modules, local cloud patches, validation, precedence
 	pytest -q -n $(PYTEST_WORKERS) --dist loadgroup tests services/api/tests
 
-molecule: venv ## molecule scenarios on a dedicated local cloud (started and stopped here)
+molecule: venv k8s-build ## molecule scenarios on a dedicated local cloud (started and stopped here)
 	@FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
 	  $(BIN)/python -m tools.localcloud up
 	@status=0; for s in $(MOLECULE_SCENARIOS); do \

@@ -109,6 +109,28 @@ def make_nodegroup() -> Callable[..., dict[str, Any]]:
     return _create_nodegroup
 
 
+@pytest.fixture(scope="session")
+def k8s(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A local cloud with Kubernetes (opt-in; the ``localcloud``/``cloud`` fixtures are AWS only).
+
+    Its own AWS server plus etcd + kube-apiserver + kube-controller-manager + the stand-in kubelet, on
+    free ports (one per xdist worker: mark the tests ``xdist_group("k8s")`` to share it). Offers what
+    ``localcloud`` offers plus ``.kubeconfig`` and ``.kubernetes`` (tools.localcloud.k8s.LocalKubernetes);
+    ``.env()`` includes KUBECONFIG and K8S_AUTH_KUBECONFIG. Skips when the binaries are not built.
+    """
+    from tools.localcloud import k8s as kube
+    from tools.localcloud.client import start_local_cloud
+
+    missing = kube.missing_binaries()
+    if missing:
+        pytest.skip(
+            f"Kubernetes binaries not built ({', '.join(missing)} missing in {kube.bin_dir()}): "
+            f"run `{kube.BUILD_HINT}`"
+        )
+    with start_local_cloud(tmp_path_factory.mktemp("localcloud-k8s"), k8s=True) as cloud:
+        yield cloud
+
+
 @pytest.fixture
 def upstream() -> Iterator[Callable[[str], Any]]:
     """Plain, unpatched in-process moto: yields a boto3 client factory inside ``mock_aws``.

@@ -16,7 +16,8 @@ from tools.localcloud.client import LocalCloud, free_port
 def _cli(
     state: Path, *args: str, port: int | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FASTISH_LOCALCLOUD_DIR": str(state)}
+    # The AWS half only: tests/localcloud/test_k8s.py covers the Kubernetes half of the CLI.
+    env = {**os.environ, "FASTISH_LOCALCLOUD_DIR": str(state), "FASTISH_LOCALCLOUD_K8S": "0"}
     if port:
         env["FASTISH_LOCALCLOUD_PORT"] = str(port)
     return subprocess.run(

@@ -2,7 +2,9 @@
 
 ``LocalCloud`` knows the endpoints and the CA bundle and offers boto3 clients, the environment for
 subprocesses (ansible-playbook, ...), the request log and reset. ``start_local_cloud`` runs
-``python -m tools.localcloud serve`` in a child process for the duration of a ``with`` block.
+``python -m tools.localcloud serve`` in a child process for the duration of a ``with`` block; AWS only,
+unless ``k8s=True`` (then also Kubernetes, see k8s.py). ``local_kubernetes`` adds Kubernetes to a
+running LocalCloud for a ``with`` block.
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import CA_FILE, ENV_DIR, ENV_PORT, HOST, LOG_FILE, REPO_ROOT, endpoint_for
 
+if TYPE_CHECKING:
+    from .k8s import LocalKubernetes
+
 DUMMY_KEY = "testing"  # >1 character: Ansible's no_log would otherwise mask every single letter
 DEFAULT_REGION = "us-east-1"
+# start_local_cloud's servers (the pytest fixtures) run shorter lifecycles than ``up`` (molecule, make demo:
+# lifecycle.DEFAULT_SECONDS), unless the caller's environment sets FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS.
+TEST_ENV_DEFAULTS = {"FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS": "0.5"}
 
 
 class LocalCloudError(RuntimeError):
@@ -38,6 +46,7 @@ class LocalCloud:
     port: int
     state_dir: Path
     http_port: int | None = None
+    kubernetes: LocalKubernetes | None = field(default=None, compare=False)  # set when Kubernetes runs
     _session: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -51,6 +60,11 @@ class LocalCloud:
     @property
     def ca_bundle(self) -> Path:
         return self.state_dir / CA_FILE
+
+    @property
+    def kubeconfig(self) -> Path | None:
+        """The admin kubeconfig of the local Kubernetes, when this local cloud runs one."""
+        return self.kubernetes.kubeconfig if self.kubernetes is not None else None
 
     # ---- AWS side
 
@@ -80,7 +94,11 @@ class LocalCloud:
         )
 
     def env(self, region: str = DEFAULT_REGION) -> dict[str, str]:
-        """Environment a subprocess (ansible-playbook, aws CLI, ...) needs; merge it into os.environ."""
+        """Environment a subprocess (ansible-playbook, aws CLI, ...) needs; merge it into os.environ.
+
+        With Kubernetes: also KUBECONFIG (kubectl, helm) and K8S_AUTH_KUBECONFIG (kubernetes.core).
+        """
+        kube = {"KUBECONFIG": str(self.kubeconfig), "K8S_AUTH_KUBECONFIG": str(self.kubeconfig)}
         return {
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_CA_BUNDLE": str(self.ca_bundle),
@@ -90,6 +108,7 @@ class LocalCloud:
             "AWS_REGION": region,
             ENV_PORT: str(self.port),
             ENV_DIR: str(self.state_dir),
+            **(kube if self.kubeconfig else {}),
         }
 
     # ---- control endpoints
@@ -141,6 +160,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_port_with_k8s(attempts: int = 50) -> int:
+    """A free port P whose derived Kubernetes ports (k8s.ports_for(P)) are free too."""
+    from .k8s import port_free, ports_for
+
+    for _ in range(attempts):
+        port = free_port()
+        if all(port_free(p) for _, p in ports_for(port).items()):
+            return port
+    raise LocalCloudError(f"no free port with free Kubernetes ports after {attempts} attempts")
+
+
 def serve_command(
     state: Path, port: int, http_port: int | None = None, *, exit_with_parent: bool = False
 ) -> list[str]:
@@ -161,13 +191,16 @@ def serve_command(
     return command
 
 
-def spawn_server(cloud: LocalCloud, *, detach: bool = False) -> subprocess.Popen[bytes]:
+def spawn_server(
+    cloud: LocalCloud, *, detach: bool = False, env_defaults: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """Start ``serve`` for ``cloud`` in the background, output appended to <state>/moto.log.
 
     ``detach``: own session, outlives us (the CLI's ``up``); otherwise the server stops with its parent.
+    ``env_defaults``: environment for the server unless our own environment sets those variables.
     """
     cloud.state_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, ENV_DIR: str(cloud.state_dir)}
+    env = {**(env_defaults or {}), **os.environ, ENV_DIR: str(cloud.state_dir)}
     with open(cloud.state_dir / LOG_FILE, "ab") as logfile:
         return subprocess.Popen(
             serve_command(cloud.state_dir, cloud.port, cloud.http_port, exit_with_parent=not detach),
@@ -216,17 +249,58 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
 
 
 @contextlib.contextmanager
+def local_kubernetes(cloud: LocalCloud, *, timeout: float = 90) -> Iterator[LocalCloud]:
+    """Run Kubernetes (k8s.py) next to ``cloud`` for a with-block; ``cloud.kubernetes`` is set meanwhile.
+
+    The processes are children of this process (they get SIGTERM if it dies) and are stopped, by pid, at
+    the end. Raises LocalCloudError when the binaries are not built (``make k8s-build``) or it fails.
+    """
+    from .k8s import K8sError, LocalKubernetes
+
+    kubernetes = LocalKubernetes(cloud.state_dir, cloud.port)
+    try:
+        kubernetes.start(detach=False, timeout=timeout, say=lambda _msg: None)
+    except K8sError as exc:
+        raise LocalCloudError(str(exc)) from exc
+    cloud.kubernetes = kubernetes
+    try:
+        yield cloud
+    finally:
+        cloud.kubernetes = None
+        kubernetes.stop(say=lambda _msg: None)
+
+
+@contextlib.contextmanager
 def start_local_cloud(
-    state: Path, *, port: int | None = None, http_port: int | None = None, timeout: float = 30
+    state: Path,
+    *,
+    port: int | None = None,
+    http_port: int | None = None,
+    timeout: float = 30,
+    k8s: bool = False,
 ) -> Iterator[LocalCloud]:
-    """Run a local cloud child process (HTTPS + plain HTTP on free ports unless given) for a with-block."""
-    port = port or free_port()
-    while not http_port or http_port == port:
+    """Run a local cloud child process (HTTPS + plain HTTP on free ports unless given) for a with-block.
+
+    AWS only by default; ``k8s=True`` also runs Kubernetes (its ports derive from ``port``, which is then
+    chosen so that they are free; ``cloud.kubeconfig`` is set).
+    """
+    port = port or (free_port_with_k8s() if k8s else free_port())
+    taken = {port}
+    if k8s:
+        from .k8s import ports_for
+
+        taken.update(p for _, p in ports_for(port).items())
+    while not http_port or http_port in taken:
         http_port = free_port()
     cloud = LocalCloud(port=port, state_dir=Path(state), http_port=http_port)
-    process = spawn_server(cloud)
+    process = spawn_server(cloud, env_defaults=TEST_ENV_DEFAULTS)
     try:
-        wait_healthy(cloud, process, timeout)
-        yield cloud
+        if k8s:
+            with local_kubernetes(cloud, timeout=timeout + 60):
+                wait_healthy(cloud, process, timeout)
+                yield cloud
+        else:
+            wait_healthy(cloud, process, timeout)
+            yield cloud
     finally:
         stop_process(process)
