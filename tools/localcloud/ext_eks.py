@@ -94,7 +94,12 @@ ADDON_CATALOGUE: dict[str, dict[str, Any]] = {
                 "default": "v1.12.3-eksbuild.1",
             },
             "1.35": {
-                "all": ["v1.13.1-eksbuild.1", "v1.12.4-eksbuild.38", "v1.12.4-eksbuild.1"],
+                "all": [
+                    "v1.13.2-eksbuild.31",
+                    "v1.13.1-eksbuild.1",
+                    "v1.12.4-eksbuild.38",
+                    "v1.12.4-eksbuild.1",
+                ],
                 "default": "v1.13.1-eksbuild.1",
             },
         },
@@ -118,7 +123,7 @@ ADDON_CATALOGUE: dict[str, dict[str, Any]] = {
                 "default": "v1.34.0-eksbuild.5",
             },
             "1.35": {
-                "all": ["v1.35.0-eksbuild.2", "v1.35.0-eksbuild.1"],
+                "all": ["v1.35.3-eksbuild.29", "v1.35.0-eksbuild.2", "v1.35.0-eksbuild.1"],
                 "default": "v1.35.0-eksbuild.1",
             },
         },

@@ -63,13 +63,6 @@ NODE_MANAGED_POLICIES = sorted(
 )
 
 
-# Calls the exec role of druid releases (roles/bootstrap/templates/policies/exec.yml.j2, not this
-# role's) does not allow yet; reported to the lead. Emptied when the template covers them.
-KNOWN_EXEC_GAPS = {
-    "sqs:GetQueueUrl",  # community.aws.sqs_queue finds the queue by name first
-}
-
-
 def facts() -> dict[str, Any]:
     directory = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", str(ROOT / "outputs"))
     return json.loads((Path(directory) / "karpenter-facts.json").read_text())

@@ -8,7 +8,6 @@ from foreign import FOREIGN
 from karpenter_support import (
     CLUSTER,
     CONTROLLER_ROLE,
-    KNOWN_EXEC_GAPS,
     NODE_ROLE,
     NODE_ROLE_ARN,
     PREFIX,
@@ -66,4 +65,4 @@ def test_only_foreign_pools_and_classes_are_left():
 
 def test_the_druid_exec_role_allows_every_call_the_removals_included(run_log):
     missing = set(calls_not_allowed(run_log, exec_policy()))
-    assert missing - KNOWN_EXEC_GAPS == set(), f"the exec role of druid releases lacks: {sorted(missing)}"
+    assert missing == set(), f"the exec role of druid releases lacks: {sorted(missing)}"

@@ -17,7 +17,6 @@ from karpenter_support import (
     CLUSTER_ARN,
     CONTROLLER_ROLE,
     CONTROLLER_ROLE_ARN,
-    KNOWN_EXEC_GAPS,
     LABELS,
     NAMESPACE,
     NODE_MANAGED_POLICIES,
@@ -477,17 +476,7 @@ def test_facts_and_outputs(role_facts):
 
 def test_the_druid_exec_role_allows_every_call_the_runs_made(run_log):
     missing = set(calls_not_allowed(run_log, exec_policy()))
-    assert missing - KNOWN_EXEC_GAPS == set(), f"the exec role of druid releases lacks: {sorted(missing)}"
-    assert KNOWN_EXEC_GAPS - missing == set(), "covered now: drop them from KNOWN_EXEC_GAPS"
-
-
-# The same for resource-level checks of the role's own calls (name -> why it is a gap).
-KNOWN_EXEC_RESOURCE_GAPS = {
-    # EKS makes the cluster security group, tagged aws:eks:cluster-name, kubernetes.io/cluster/<name> and
-    # Name only, so ManageTaggedNetwork (aws:ResourceTag/fastish:managed-by) does not reach it.
-    "ec2:CreateTags on the EKS cluster security group",
-    "ec2:DeleteTags on the EKS cluster security group",
-}
+    assert missing == set(), f"the exec role of druid releases lacks: {sorted(missing)}"
 
 
 def test_the_druid_exec_role_allows_the_role_s_calls_on_its_resources():
@@ -566,5 +555,4 @@ def test_the_druid_exec_role_allows_the_role_s_calls_on_its_resources():
     for action in ("ec2:CreateTags", "ec2:DeleteTags"):
         if not allowed(policy, Request(action, group, context=eks_made_group)):
             denied.add(f"{action} on the EKS cluster security group")
-    assert denied - KNOWN_EXEC_RESOURCE_GAPS == set(), sorted(denied)
-    assert KNOWN_EXEC_RESOURCE_GAPS - denied == set(), "covered now: drop them from KNOWN_EXEC_RESOURCE_GAPS"
+    assert denied == set(), sorted(denied)
