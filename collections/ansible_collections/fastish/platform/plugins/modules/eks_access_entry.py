@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_access_entry
 short_description: Manage an Amazon EKS access entry and its access policies
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Creates, updates or deletes the access entry of an IAM role or user in an EKS cluster, and
     associates EKS access policies with it, each for the whole cluster or for some namespaces.

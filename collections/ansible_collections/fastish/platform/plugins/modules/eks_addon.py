@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_addon
 short_description: Manage an Amazon EKS managed add-on
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Creates, updates or deletes an EKS managed add-on of a cluster and waits through its lifecycle
     (C(CREATING), C(UPDATING), C(DELETING)).

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_cluster
 short_description: Manage an Amazon EKS cluster (endpoint access, logging, encryption, access config)
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Creates, updates or deletes an Amazon EKS cluster, with what C(community.aws.eks_cluster) lacks,
     namely private and public endpoint access with a CIDR allow-list, control-plane logging, envelope

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_cluster_info
 short_description: Read an Amazon EKS cluster, its node groups, add-ons and access entries
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Read-only. Reports whether an EKS cluster exists and, when it does, its main settings (among them the
     OIDC issuer an IAM OIDC provider is made for), the names of its managed node groups and add-ons and,

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_kubeconfig
 short_description: Write a kubeconfig for an Amazon EKS cluster that authenticates with an EKS token
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Reads the cluster's endpoint and certificate authority (C(DescribeCluster)) and writes a kubeconfig
     with one cluster, one user and one context (the current one). The user authenticates with an

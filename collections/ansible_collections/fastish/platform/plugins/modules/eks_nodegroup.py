@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_nodegroup
 short_description: Manage an Amazon EKS managed node group
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Creates, updates or deletes an EKS managed node group. Unlike C(community.aws.eks_nodegroup) it
     accepts every AMI type EKS offers (C(AL2023_*) and C(BOTTLEROCKET_*) included), lets EKS choose the

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: eks_pod_identity_association
 short_description: Manage an Amazon EKS Pod Identity association
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Creates, updates or deletes the EKS Pod Identity association of a Kubernetes service account (its
     namespace and name identify it) with an IAM role. The pods of the service account get the role's

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: iam_oidc_provider
 short_description: Manage an IAM OpenID Connect identity provider
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Creates, updates or deletes the IAM OIDC identity provider of an issuer URL, for example the OIDC
     issuer of an EKS cluster (IAM roles for service accounts).

@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: k8s_manifest_validate
 short_description: Validate Kubernetes manifests offline against the schemas of a Kubernetes version
-version_added: "0.1.0"
+version_added: "0.4.0"
 description:
   - Validates Kubernetes objects against the JSON schemas of the Kubernetes version a cluster runs,
     with the schemas bundled in the PyPI package C(kubernetes-validate) (no cluster and no network
