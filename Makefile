@@ -49,6 +49,7 @@ localcloud-down: ## stop the demo's API service and the local cloud (AWS + Kuber
 demo: localcloud-up ## converge every release of inventories/local on the local cloud, print the outputs, start the API
 	ansible-playbook -i $(LOCAL_INV) playbooks/bootstrap.yml
 	ansible-playbook -i $(LOCAL_INV) playbooks/webapp.yml
+	ansible-playbook -i $(LOCAL_INV) playbooks/druid.yml
 	$(BIN)/python tools/demo_api.py up
 
 bench: venv ## load the demo's API service (after make demo): requests/s and p50/p99 of GET /v1/items/{id}

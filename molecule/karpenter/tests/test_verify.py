@@ -234,7 +234,8 @@ def test_pod_identity_association_of_the_controller(role_facts):
     assert association["roleArn"] == CONTROLLER_ROLE_ARN
     assert (association["namespace"], association["serviceAccount"]) == (NAMESPACE, SERVICE_ACCOUNT)
     assert {k: association["tags"][k] for k in PLATFORM_TAGS} == PLATFORM_TAGS
-    assert role_facts["karpenter_outputs"]["pod_identity_association_id"] == summary["associationId"]
+    outputs = role_facts["karpenter_outputs"]
+    assert outputs["karpenter_pod_identity_association_id"] == summary["associationId"]
     # the only association of the cluster: nothing stale from earlier runs
     assert len(eks.list_pod_identity_associations(clusterName=CLUSTER)["associations"]) == 1
 
@@ -315,7 +316,7 @@ def test_four_rules_send_their_events_to_the_queue(role_facts):
         assert json.loads(rule["EventPattern"]) == {"source": [source], "detail-type": [detail_type]}
         (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
         assert target["Arn"] == QUEUE_ARN
-    assert sorted(role_facts["karpenter_outputs"]["event_rules"]) == sorted(RULES)
+    assert sorted(role_facts["karpenter_outputs"]["karpenter_event_rules"]) == sorted(RULES)
 
 
 # ---- the chart
@@ -346,8 +347,8 @@ def test_chart_values_are_rendered_from_the_variables(role_facts):
 
 def test_chart_is_skipped_locally_with_the_reason(role_facts):
     outputs = role_facts["karpenter_outputs"]
-    assert outputs["chart_version"] == "1.14.1"
-    assert outputs["chart"].startswith("skipped: only the package registries are reachable here")
+    assert outputs["karpenter_chart_version"] == "1.14.1"
+    assert outputs["karpenter_chart"].startswith("skipped: only the package registries are reachable here")
     from kubernetes import client
 
     helm_secrets = (
@@ -363,7 +364,7 @@ def test_node_pools_on_the_api_server_carry_the_inventory_values(role_facts):
     pools = cluster_objects("karpenter.sh", "v1", "nodepools")
     wanted = node_pools()
     assert sorted(pools) == sorted(p["name"] for p in wanted)
-    assert role_facts["karpenter_outputs"]["node_pools_applied"] == "applied"
+    assert role_facts["karpenter_outputs"]["karpenter_node_pools_applied"] == "applied"
     for pool in wanted:
         found = pools[pool["name"]]
         assert {k: found["metadata"]["labels"][k] for k in LABELS} == LABELS
@@ -465,13 +466,14 @@ def test_facts_and_outputs(role_facts):
     assert role_facts["karpenter_controller_role_arn"] == CONTROLLER_ROLE_ARN
     assert role_facts["karpenter_node_role_arn"] == NODE_ROLE_ARN
     outputs = role_facts["karpenter_outputs"]
-    assert outputs["controller_role_arn"] == CONTROLLER_ROLE_ARN
-    assert outputs["node_role_arn"] == NODE_ROLE_ARN
-    assert outputs["node_role_name"] == NODE_ROLE
-    assert (outputs["queue_name"], outputs["queue_arn"]) == (QUEUE, QUEUE_ARN)
-    assert outputs["queue_url"] == role_facts["karpenter_queue_url"]
-    assert (outputs["namespace"], outputs["service_account"]) == (NAMESPACE, SERVICE_ACCOUNT)
-    assert outputs["node_pools"] == [p["name"] for p in node_pools()]
+    assert outputs["karpenter_controller_role_arn"] == CONTROLLER_ROLE_ARN
+    assert outputs["karpenter_node_role_arn"] == NODE_ROLE_ARN
+    assert outputs["karpenter_node_role_name"] == NODE_ROLE
+    assert (outputs["karpenter_queue_name"], outputs["karpenter_queue_arn"]) == (QUEUE, QUEUE_ARN)
+    assert outputs["karpenter_queue_url"] == role_facts["karpenter_queue_url"]
+    assert outputs["karpenter_namespace"] == NAMESPACE
+    assert outputs["karpenter_service_account"] == SERVICE_ACCOUNT
+    assert outputs["karpenter_node_pools"] == [p["name"] for p in node_pools()]
 
 
 def test_the_druid_exec_role_allows_every_call_the_runs_made(run_log):
