@@ -404,3 +404,31 @@ def test_lambda_update_configuration_changes_key_tracing_and_storage(cloud, make
     # a published version freezes them, as in AWS
     version = lam.publish_version(FunctionName="fn")["Version"]
     assert lam.get_function_configuration(FunctionName="fn", Qualifier=version)["KMSKeyArn"] == key
+
+
+def test_ec2_launch_template_data_keeps_only_its_own_tag_specifications(cloud):
+    ec2 = cloud.client("ec2")
+    data = {
+        "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 2},
+        "TagSpecifications": [{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "disk"}]}],
+    }
+    created = ec2.create_launch_template(
+        LaunchTemplateName="lt1",
+        LaunchTemplateData=data,
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "team", "Value": "data"}]}],
+    )["LaunchTemplate"]
+    (version,) = ec2.describe_launch_template_versions(LaunchTemplateId=created["LaunchTemplateId"])[
+        "LaunchTemplateVersions"
+    ]
+    assert version["LaunchTemplateData"] == data
+    # the template itself still carries its tags
+    (template,) = ec2.describe_launch_templates(LaunchTemplateNames=["lt1"])["LaunchTemplates"]
+    assert template["Tags"] == [{"Key": "team", "Value": "data"}]
+    # without tag specifications in its data, a tagged template's data has none either
+    ec2.create_launch_template(
+        LaunchTemplateName="lt2",
+        LaunchTemplateData={"MetadataOptions": {"HttpTokens": "required"}},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "team", "Value": "data"}]}],
+    )
+    (version,) = ec2.describe_launch_template_versions(LaunchTemplateName="lt2")["LaunchTemplateVersions"]
+    assert version["LaunchTemplateData"] == {"MetadataOptions": {"HttpTokens": "required"}}

@@ -210,3 +210,19 @@ def test_upstream_still_ignores_lambda_kms_key_updates(upstream, make_function):
     key = upstream("kms").create_key()["KeyMetadata"]["Arn"]
     lam.update_function_configuration(FunctionName="fn", KMSKeyArn=key)
     assert lam.get_function_configuration(FunctionName="fn").get("KMSKeyArn") != key
+
+
+def test_upstream_still_copies_launch_template_tags_into_its_data(upstream):
+    """CreateLaunchTemplate puts the template's own tags (TagSpecifications of type launch-template) into
+    version 1's LaunchTemplateData. When this fails, upstream fixed it: drop the patch
+    ``ec2-launch-template-tags-not-in-data``."""
+    ec2 = upstream("ec2")
+    ec2.create_launch_template(
+        LaunchTemplateName="lt1",
+        LaunchTemplateData={"MetadataOptions": {"HttpTokens": "required"}},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "team", "Value": "data"}]}],
+    )
+    (version,) = ec2.describe_launch_template_versions(LaunchTemplateName="lt1")["LaunchTemplateVersions"]
+    assert version["LaunchTemplateData"]["TagSpecifications"] == [
+        {"ResourceType": "launch-template", "Tags": [{"Key": "team", "Value": "data"}]}
+    ]

@@ -119,6 +119,13 @@ def test_absent_disables_then_deletes(cloud, tmp_path):
     writes = [(r["method"], r["path"]) for r in cloud.requests()["requests"] if r["mutating"]]
     assert writes[0][0] == "PUT" and writes[0][1].endswith("/config")  # disabled before ...
     assert writes[-1][0] == "DELETE"  # ... deleted
+    # ... once the disable is deployed: the local cloud keeps the distribution InProgress for a while after
+    # the update and refuses the delete meanwhile (DistributionNotDisabled), as CloudFront does.
+    log = [(r["action"], r["status"]) for r in cloud.requests()["requests"]]
+    actions = [action for action, _ in log]
+    update, delete = actions.index("UpdateDistribution"), actions.index("DeleteDistribution")
+    assert "GetDistribution" in actions[update:delete]
+    assert [status for action, status in log if action == "DeleteDistribution"] == [204]
     again = module(cloud, tmp_path, "cloudfront_distribution", {"name": NAME, "state": "absent"})
     assert again["changed"] is False
 

@@ -6,6 +6,11 @@ pending, InProgress, ...) for a few seconds in the local cloud, so that every wa
 exercised. ``FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS`` sets that time for every kind of resource;
 ``FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS_<KIND>`` (e.g. ``..._EKS_CLUSTER``) for one kind. 0 turns the
 lifecycles off (resources are ready at once, as in plain moto).
+
+Kinds: ``eks_cluster``, ``eks_nodegroup``, ``nat_gateway``, ``rds_instance``, ``msk_cluster``,
+``cloudfront_distribution`` (ext_lifecycles.py, ext_kafka.py) and ``eks_addon`` (ext_eks.py). The values are
+read at every check, in the server process; ``up`` uses the default, the pytest servers of
+``client.start_local_cloud`` 0.5 s unless the environment says otherwise (``client.TEST_ENV_DEFAULTS``).
 """
 
 from __future__ import annotations

@@ -888,3 +888,44 @@ def _cloudfront_distribution_oac_and_certificate() -> None:
 
     models.Origin.__init__ = _mark(origin, "cloudfront-distribution-oac-and-certificate")
     models.ViewerCertificate.__init__ = _mark(certificate, "cloudfront-distribution-oac-and-certificate")
+
+
+# --------------------------------------------------------------------------------------------------------
+# 15. EC2 CreateLaunchTemplate copies the template's own tags (the request's TagSpecifications of type
+#     launch-template) into version 1's LaunchTemplateData.TagSpecifications, where AWS keeps only the
+#     tag specifications given inside LaunchTemplateData (the tags of the instances and volumes launched).
+
+
+@_patch("ec2-launch-template-tags-not-in-data")
+def _ec2_launch_template_tags_not_in_data() -> None:
+    """Keep a launch template's own tags out of its first version's data.
+
+    moto 5.2.5's ``create_launch_template`` response appends one entry per resource type of the request's
+    top-level ``TagSpecifications`` to ``LaunchTemplateData.TagSpecifications`` before it creates the
+    template, so version 1 reads back with a ``launch-template`` tag specification nobody put in its data.
+    ``amazon.aws.ec2_launch_template`` compares the data it wants with the latest version's and creates
+    version 2 on the next run (changed), although nothing changed. AWS stores the data as given.
+    """
+    from moto.ec2.models.launch_templates import LaunchTemplateBackend
+
+    original = LaunchTemplateBackend.create_launch_template
+    _require_params(original, "self", "name", "description", "template_data", "tag_spec")
+
+    @functools.wraps(original)
+    def create_launch_template(
+        self: Any, name: str, description: str, template_data: dict[str, Any], tag_spec: dict[str, Any]
+    ) -> Any:
+        appended = [
+            {"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+            for kind, tags in (tag_spec or {}).items()
+        ]
+        specs = template_data.get("TagSpecifications")
+        if appended and isinstance(specs, list) and specs[len(specs) - len(appended) :] == appended:
+            del specs[len(specs) - len(appended) :]
+            if not specs:
+                template_data.pop("TagSpecifications")
+        return original(self, name, description, template_data, tag_spec)
+
+    LaunchTemplateBackend.create_launch_template = _mark(
+        create_launch_template, "ec2-launch-template-tags-not-in-data"
+    )
