@@ -55,13 +55,18 @@ def _create_nodegroup(eks: Any, subnets: list[str] = FAKE_SUBNETS) -> dict[str, 
         roleArn=f"arn:aws:iam::{ACCOUNT}:role/cluster",
         resourcesVpcConfig={"subnetIds": subnets},
     )
-    return eks.create_nodegroup(
+    # The local cloud keeps clusters and node groups CREATING for a while, as AWS does.
+    fast = {"Delay": 0.2, "MaxAttempts": 150}
+    eks.get_waiter("cluster_active").wait(name="c1", WaiterConfig=fast)
+    group = eks.create_nodegroup(
         clusterName="c1",
         nodegroupName="ng1",
         nodeRole=f"arn:aws:iam::{ACCOUNT}:role/node",
         subnets=subnets,
         tags={"team": "platform"},
     )["nodegroup"]
+    eks.get_waiter("nodegroup_active").wait(clusterName="c1", nodegroupName="ng1", WaiterConfig=fast)
+    return group
 
 
 def _create_function(lam: Any, iam: Any) -> None:

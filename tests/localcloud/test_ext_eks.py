@@ -280,6 +280,7 @@ def test_describe_addon_versions_catalogue(cloud):
                 assert [c["clusterVersion"] for c in version["compatibilities"]] == [k8s]
     proxy = eks.describe_addon_versions(kubernetesVersion="1.35", addonName="kube-proxy")["addons"]
     assert [v["addonVersion"] for v in proxy[0]["addonVersions"]] == [
+        "v1.35.3-eksbuild.29",
         "v1.35.0-eksbuild.2",
         "v1.35.0-eksbuild.1",
     ]
