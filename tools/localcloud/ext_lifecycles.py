@@ -256,14 +256,6 @@ def _eks_in_use(message: str, cluster: str | None = None, nodegroup: str | None 
     )
 
 
-def _eks_not_found(message: str, cluster: str | None = None, nodegroup: str | None = None) -> Exception:
-    from moto.eks.exceptions import ResourceNotFoundException
-
-    return ResourceNotFoundException(
-        clusterName=cluster, nodegroupName=nodegroup, fargateProfileName=None, addonName=None, message=message
-    )
-
-
 @patches._patch("lifecycle-eks-clusters", patches._EXTENSIONS)
 def _lifecycle_eks_clusters() -> None:
     from moto.eks.models import Cluster, EKSBackend
