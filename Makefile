@@ -10,7 +10,8 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
-# The demo's local cloud; tests start their own on other ports, so they never touch the demo's state.
+# The demo's local cloud; tests start their own on other ports (molecule lane N: TEST_LOCALCLOUD_PORT + N,
+# state TEST_LOCALCLOUD_DIR-N), so they never touch the demo's state.
 export FASTISH_LOCALCLOUD_PORT ?= 5400
 export FASTISH_LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
 TEST_LOCALCLOUD_PORT ?= 5410
@@ -20,8 +21,12 @@ PYTEST_WORKERS ?= 2
 LOCAL_INV := inventories/local
 PLAYBOOKS := $(sort $(wildcard playbooks/*.yml))
 INVENTORIES := inventories/local inventories/example
-# Scenario directories (molecule/shared holds the playbooks they share).
+# Scenario directories (molecule/shared holds the playbooks they share), the longest first: a scenario
+# keeps one core busy, so `make molecule` runs one lane per core (tools/molecule_lanes.py).
 MOLECULE_SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
+MOLECULE_LONGEST := eks cluster_addons druid webapp karpenter
+MOLECULE_ORDER := $(MOLECULE_LONGEST) $(filter-out $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS))
+MOLECULE_LANES ?= 2
 
 .PHONY: help venv demo test lint syntax unit molecule bench localcloud-up localcloud-down k8s-build clean
 
@@ -71,16 +76,9 @@ syntax: venv ## ansible-playbook --syntax-check of every playbook against both i
 unit: venv k8s-build ## pytest: plugins, modules, local cloud patches, validation, precedence
 	pytest -q -n $(PYTEST_WORKERS) --dist loadgroup tests services/api/tests
 
-molecule: venv k8s-build ## molecule scenarios on a dedicated local cloud (started and stopped here)
-	@FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
-	  $(BIN)/python -m tools.localcloud up
-	@status=0; for s in $(MOLECULE_SCENARIOS); do \
-	  FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
-	    molecule test -s $$s || { status=1; break; }; \
-	done; \
-	FASTISH_LOCALCLOUD_PORT=$(TEST_LOCALCLOUD_PORT) FASTISH_LOCALCLOUD_DIR=$(TEST_LOCALCLOUD_DIR) \
-	  $(BIN)/python -m tools.localcloud down; \
-	exit $$status
+molecule: venv k8s-build ## molecule scenarios in $(MOLECULE_LANES) parallel lanes, each on its own local cloud (started and stopped here)
+	$(BIN)/python tools/molecule_lanes.py --lanes $(MOLECULE_LANES) --port $(TEST_LOCALCLOUD_PORT) \
+	  --dir $(TEST_LOCALCLOUD_DIR) $(MOLECULE_ORDER)
 
 test: lint syntax unit molecule ## everything CI runs (.ci/run calls exactly this)
 
