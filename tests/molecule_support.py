@@ -135,13 +135,31 @@ def request_log() -> dict[str, Any]:
     return json.loads(proc.stdout)
 
 
+def role_statements(iam: Any, role_name: str) -> list[dict[str, Any]]:
+    """Every statement of a role's permissions: its inline policies, then the default versions of its
+    attached customer-managed policies (the exec roles' permission parts), in listing order. AWS managed
+    policies (``arn:<partition>:iam::aws:policy/...``) are not read."""
+    statements: list[dict[str, Any]] = []
+    for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name):
+        for name in page["PolicyNames"]:
+            document = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
+            statements += policy_document(document)["Statement"]
+    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role_name):
+        for attached in page["AttachedPolicies"]:
+            if attached["PolicyArn"].split(":")[4] == "aws":
+                continue
+            arn = attached["PolicyArn"]
+            version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+            document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+            statements += policy_document(document)["Statement"]
+    return statements
+
+
 def exec_role_actions(release_type: str, synthesizer: str = "local") -> list[str]:
     """The action patterns the exec role of ``release_type`` (roles/bootstrap) allows."""
-    iam = aws_client("iam")
     name = f"fastish-{synthesizer}-exec-{release_type}"
-    document = policy_document(iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"])
     patterns: list[str] = []
-    for statement in document["Statement"]:
+    for statement in role_statements(aws_client("iam"), name):
         if statement["Effect"] == "Allow":
             actions = statement["Action"]
             patterns += actions if isinstance(actions, list) else [actions]
@@ -158,3 +176,57 @@ def missing_exec_actions(release_type: str) -> list[str]:
     assert made, "the request log is empty: was it cleared after bootstrapping?"
     wanted = {f"{IAM_PREFIX.get(service, service)}:{action}" for service, action in made}
     return sorted(a for a in wanted if not any(fnmatch.fnmatchcase(a.lower(), p) for p in patterns))
+
+
+def local_kubeconfig() -> str:
+    """The kubeconfig of the local cloud's Kubernetes API server."""
+    state = os.environ.get("FASTISH_LOCALCLOUD_DIR", str(ROOT / ".localcloud"))
+    return str(Path(state) / "k8s" / "kubeconfig")
+
+
+def kube_client() -> Any:
+    """A kubernetes ApiClient of the local cloud's Kubernetes API server."""
+    from kubernetes import config
+
+    return config.new_client_from_config(config_file=local_kubeconfig())
+
+
+def cluster_objects(group: str, version: str, plural: str) -> dict[str, dict[str, Any]]:
+    """The cluster-scoped custom objects ``plural`` (``group``/``version``) of the local API server."""
+    from kubernetes import client
+
+    listed = client.CustomObjectsApi(kube_client()).list_cluster_custom_object(group, version, plural)
+    return {item["metadata"]["name"]: item for item in listed["items"]}
+
+
+def scenario_exec_policy(scenario: Path) -> dict[str, Any]:
+    """The exec role policy of druid releases as bootstrap's own template renders it for the local
+    synthesizer (roles/bootstrap/templates/policies/exec.yml.j2), through ``scenario``/exec_policy.yml."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dest = Path(tmp) / "exec-druid.json"
+        rc, out = run_playbook(scenario / "exec_policy.yml", "-e", f"exec_policy_dest={dest}")
+        assert rc == 0, out[-3000:]
+        return json.loads(dest.read_text())
+
+
+def calls_not_allowed(
+    log: dict[str, Any], policy: dict[str, Any], *, skip_services: frozenset[str] | set[str] = frozenset()
+) -> list[str]:
+    """IAM actions of the calls of a request log (``request_log()``) that no Allow statement of ``policy``
+    names (calls to ``skip_services`` left out)."""
+    import fnmatch
+
+    patterns = []
+    for statement in policy["Statement"]:
+        if statement["Effect"] == "Allow":
+            actions = statement["Action"]
+            patterns += actions if isinstance(actions, list) else [actions]
+    made = {
+        f"{IAM_PREFIX.get(r['service'], r['service'])}:{r['action']}"
+        for r in log["requests"]
+        if r.get("action") and r["service"] not in skip_services
+    }
+    assert made, "the request log is empty"
+    return sorted(a for a in made if not any(fnmatch.fnmatchcase(a.lower(), p.lower()) for p in patterns))

@@ -432,3 +432,93 @@ def test_ec2_launch_template_data_keeps_only_its_own_tag_specifications(cloud):
     )
     (version,) = ec2.describe_launch_template_versions(LaunchTemplateName="lt2")["LaunchTemplateVersions"]
     assert version["LaunchTemplateData"] == {"MetadataOptions": {"HttpTokens": "required"}}
+
+
+def _policy_of_size(chars: int, *, indent: int | None = None) -> str:
+    """A valid IAM policy document of exactly ``chars`` non-whitespace characters (the Sid pads it);
+    ``indent`` adds whitespace, which IAM does not count."""
+
+    def document(sid: str) -> dict:
+        statement = {"Sid": sid, "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+        return {"Version": "2012-10-17", "Statement": [statement]}
+
+    bare = len(json.dumps(document(""), separators=(",", ":")))
+    assert chars > bare
+    text = json.dumps(document("S" * (chars - bare)), indent=indent, separators=(",", ":"))
+    assert sum(not c.isspace() for c in text) == chars
+    return text
+
+
+def _trust() -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
+
+
+def test_iam_role_inline_policies_together_at_most_10240_characters(cloud):
+    iam = cloud.client("iam")
+    iam.create_role(RoleName="r1", AssumeRolePolicyDocument=_trust())
+    # at the limit, with whitespace that does not count (the indented document is far longer)
+    at_limit = _policy_of_size(10240, indent=4)
+    assert len(at_limit) > 10240
+    iam.put_role_policy(RoleName="r1", PolicyName="p1", PolicyDocument=at_limit)
+    # the same name replaces the document, so it is counted in place of the old one
+    iam.put_role_policy(RoleName="r1", PolicyName="p1", PolicyDocument=_policy_of_size(10240))
+    with pytest.raises(ClientError) as exc:
+        iam.put_role_policy(RoleName="r1", PolicyName="p1", PolicyDocument=_policy_of_size(10241))
+    assert (_error_code(exc), _status(exc)) == ("LimitExceeded", 409)
+    assert exc.value.response["Error"]["Message"] == "Maximum policy size of 10240 bytes exceeded for role r1"
+    # the policies of a role count together
+    iam.put_role_policy(RoleName="r1", PolicyName="p1", PolicyDocument=_policy_of_size(6000))
+    with pytest.raises(ClientError) as exc:
+        iam.put_role_policy(RoleName="r1", PolicyName="p2", PolicyDocument=_policy_of_size(4241))
+    assert _error_code(exc) == "LimitExceeded"
+    iam.put_role_policy(RoleName="r1", PolicyName="p2", PolicyDocument=_policy_of_size(4240, indent=2))
+    assert sorted(iam.list_role_policies(RoleName="r1")["PolicyNames"]) == ["p1", "p2"]
+    # the refused document was not stored; other roles have their own quota
+    stored = iam.get_role_policy(RoleName="r1", PolicyName="p1")["PolicyDocument"]
+    assert len(json.dumps(stored, separators=(",", ":"))) == 6000
+    iam.create_role(RoleName="r2", AssumeRolePolicyDocument=_trust())
+    iam.put_role_policy(RoleName="r2", PolicyName="p1", PolicyDocument=_policy_of_size(10240))
+
+
+def test_iam_user_and_group_inline_policy_quotas(cloud):
+    iam = cloud.client("iam")
+    iam.create_user(UserName="u1")
+    iam.create_group(GroupName="g1")
+    iam.put_user_policy(UserName="u1", PolicyName="p1", PolicyDocument=_policy_of_size(2048, indent=4))
+    iam.put_group_policy(GroupName="g1", PolicyName="p1", PolicyDocument=_policy_of_size(5120, indent=4))
+    with pytest.raises(ClientError) as exc:
+        iam.put_user_policy(UserName="u1", PolicyName="p1", PolicyDocument=_policy_of_size(2049))
+    assert (_error_code(exc), _status(exc)) == ("LimitExceeded", 409)
+    assert exc.value.response["Error"]["Message"] == "Maximum policy size of 2048 bytes exceeded for user u1"
+    with pytest.raises(ClientError) as exc:
+        iam.put_group_policy(GroupName="g1", PolicyName="p2", PolicyDocument=_policy_of_size(200))
+    assert exc.value.response["Error"]["Message"] == "Maximum policy size of 5120 bytes exceeded for group g1"
+
+
+def test_iam_managed_policy_at_most_6144_characters(cloud):
+    iam = cloud.client("iam")
+    arn = iam.create_policy(PolicyName="m1", PolicyDocument=_policy_of_size(6144, indent=4))["Policy"]["Arn"]
+    with pytest.raises(ClientError) as exc:
+        iam.create_policy(PolicyName="m2", PolicyDocument=_policy_of_size(6145))
+    assert (_error_code(exc), _status(exc)) == ("LimitExceeded", 409)
+    assert exc.value.response["Error"]["Message"] == "Cannot exceed quota for PolicySize: 6144"
+    assert [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]] == ["m1"]
+    # each new version too
+    iam.create_policy_version(PolicyArn=arn, PolicyDocument=_policy_of_size(6144), SetAsDefault=True)
+    with pytest.raises(ClientError) as exc:
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=_policy_of_size(6145), SetAsDefault=True)
+    assert exc.value.response["Error"]["Message"] == "Cannot exceed quota for PolicySize: 6144"
+    assert len(iam.list_policy_versions(PolicyArn=arn)["Versions"]) == 2
+    # a role may carry managed policies far beyond its inline quota
+    iam.create_role(RoleName="r1", AssumeRolePolicyDocument=_trust())
+    arn2 = iam.create_policy(PolicyName="m2", PolicyDocument=_policy_of_size(6144))["Policy"]["Arn"]
+    for policy in (arn, arn2):
+        iam.attach_role_policy(RoleName="r1", PolicyArn=policy)
+    assert len(iam.list_attached_role_policies(RoleName="r1")["AttachedPolicies"]) == 2

@@ -18,7 +18,7 @@ def test_health_lists_all_patches(cloud):
     health = cloud.health()
     assert health["status"] == "ok"
     assert health["patches"] == patches.names()
-    assert len(health["patches"]) == 15
+    assert len(health["patches"]) == 16
     assert health["speedups"] == patches.speedup_names()
 
 

@@ -134,7 +134,7 @@ def test_request_context_is_scoped():
 def test_pytest_process_is_unpatched():
     """The upstream_* tests rely on this: patches are applied only inside the server process."""
     assert patches.applied() == []
-    assert len(patches.names()) == len(set(patches.names())) == 15
+    assert len(patches.names()) == len(set(patches.names())) == 16
 
 
 def test_apply_all_skips_patches_that_do_not_fit(caplog):

@@ -6,6 +6,8 @@ upgrade, upstream fixed (or changed) that behaviour: check, then drop the patch 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -226,3 +228,16 @@ def test_upstream_still_copies_launch_template_tags_into_its_data(upstream):
     assert version["LaunchTemplateData"]["TagSpecifications"] == [
         {"ResourceType": "launch-template", "Tags": [{"Key": "team", "Value": "data"}]}
     ]
+
+
+def test_upstream_still_stores_iam_policies_of_any_size(upstream):
+    """moto stores an inline role policy over 10,240 characters and a managed policy over 6,144. When
+    this fails, upstream enforces IAM's size quotas: drop the patch ``iam-policy-size-quotas``."""
+    iam = upstream("iam")
+    trust = {"Version": "2012-10-17", "Statement": []}
+    iam.create_role(RoleName="r1", AssumeRolePolicyDocument=json.dumps(trust))
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    large = json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Sid": "S" * 12000}]})
+    iam.put_role_policy(RoleName="r1", PolicyName="p1", PolicyDocument=large)
+    iam.create_policy(PolicyName="m1", PolicyDocument=large)
+    assert iam.list_role_policies(RoleName="r1")["PolicyNames"] == ["p1"]

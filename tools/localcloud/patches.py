@@ -929,3 +929,85 @@ def _ec2_launch_template_tags_not_in_data() -> None:
     LaunchTemplateBackend.create_launch_template = _mark(
         create_launch_template, "ec2-launch-template-tags-not-in-data"
     )
+
+
+# --------------------------------------------------------------------------------------------------------
+# 16. IAM policy size quotas: moto stores a policy of any size, AWS refuses inline policies over an
+#     entity's aggregate quota and managed policies over 6,144 characters (whitespace not counted).
+
+# AWS IAM quotas (characters of the policy documents as sent, whitespace excluded): all inline policies
+# of a user / group / role together, and one customer-managed policy (each of its versions).
+INLINE_POLICY_MAX_CHARS = {"user": 2048, "group": 5120, "role": 10240}
+MANAGED_POLICY_MAX_CHARS = 6144
+
+
+def policy_chars(document: Any) -> int:
+    """Characters IAM counts against its size quotas: the document as sent, without whitespace."""
+    text = document if isinstance(document, str) else json.dumps(document)
+    return sum(1 for char in text if not char.isspace())
+
+
+@_patch("iam-policy-size-quotas")
+def _iam_policy_size_quotas() -> None:
+    """Refuse IAM policies over AWS's size quotas, with AWS's errors.
+
+    moto 5.2.5 stores inline and managed policies of any size. AWS counts the characters of the
+    documents without whitespace and refuses, with ``LimitExceeded`` (HTTP 409):
+
+    - PutRolePolicy / PutGroupPolicy / PutUserPolicy when the entity's inline policies together (the new
+      document in place of an existing one of the same name) exceed 10,240 / 5,120 / 2,048 characters:
+      ``Maximum policy size of 10240 bytes exceeded for role <name>``;
+    - CreatePolicy / CreatePolicyVersion over 6,144 characters: ``Cannot exceed quota for PolicySize: 6144``.
+
+    Without this, a role whose permissions only fit moto deploys locally and fails on AWS.
+    """
+    from moto.iam.exceptions import LimitExceededException
+    from moto.iam.models import IAMBackend
+
+    puts = {kind: getattr(IAMBackend, f"put_{kind}_policy") for kind in INLINE_POLICY_MAX_CHARS}
+    for kind, original in puts.items():
+        _require_params(original, "self", f"{kind}_name", "policy_name", "policy_json")
+    create_policy = IAMBackend.create_policy
+    create_policy_version = IAMBackend.create_policy_version
+    _require_params(create_policy, "self", "description", "path", "policy_document", "policy_name", "tags")
+    _require_params(create_policy_version, "self", "policy_arn", "policy_document", "set_as_default")
+
+    def check_managed(document: Any) -> None:
+        if policy_chars(document) > MANAGED_POLICY_MAX_CHARS:
+            raise LimitExceededException(f"Cannot exceed quota for PolicySize: {MANAGED_POLICY_MAX_CHARS}")
+
+    def inline_put(kind: str, original: Callable[..., None]) -> Callable[..., None]:
+        limit = INLINE_POLICY_MAX_CHARS[kind]
+
+        signature = inspect.signature(original)
+
+        @functools.wraps(original)
+        def put(self: Any, *args: Any, **kwargs: Any) -> None:
+            call = signature.bind(self, *args, **kwargs).arguments
+            name, policy_name = call[f"{kind}_name"], call["policy_name"]
+            entity = getattr(self, f"get_{kind}")(name)
+            others = {k: v for k, v in (getattr(entity, "policies", None) or {}).items() if k != policy_name}
+            if sum(map(policy_chars, others.values())) + policy_chars(call["policy_json"]) > limit:
+                raise LimitExceededException(
+                    f"Maximum policy size of {limit} bytes exceeded for {kind} {name}"
+                )
+            original(self, *args, **kwargs)
+
+        return _mark(put, "iam-policy-size-quotas")
+
+    @functools.wraps(create_policy)
+    def create(
+        self: Any, description: str, path: str, policy_document: str, policy_name: str, tags: Any
+    ) -> Any:
+        check_managed(policy_document)
+        return create_policy(self, description, path, policy_document, policy_name, tags)
+
+    @functools.wraps(create_policy_version)
+    def create_version(self: Any, policy_arn: str, policy_document: str, set_as_default: bool) -> Any:
+        check_managed(policy_document)
+        return create_policy_version(self, policy_arn, policy_document, set_as_default)
+
+    for kind, original in puts.items():
+        setattr(IAMBackend, f"put_{kind}_policy", inline_put(kind, original))
+    IAMBackend.create_policy = _mark(create, "iam-policy-size-quotas")
+    IAMBackend.create_policy_version = _mark(create_version, "iam-policy-size-quotas")

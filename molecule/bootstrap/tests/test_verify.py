@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.molecule_support import aws_client
+from tests.molecule_support import (
+    aws_client,
+    changed_count,
+    release_outputs,
+    request_log,
+    role_statements,
+    run_playbook,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 PLATFORM_ROLE = "arn:aws:iam::111111111111:role/fastish-platform"
+RELEASE_TYPES = ["webapp", "druid", "api"]
+OTHER_ROLES = ["handshake", "lookup", "assets", "images", "deploy", "apigateway-logs"]
+# IAM quotas: characters of one managed policy (whitespace not counted); managed policies per role.
+MANAGED_POLICY_MAX = 6144
+POLICIES_PER_ROLE = 10
+# Exec permissions of webapp and druid releases exceed the 10,240 characters of a role's inline policies.
+MIN_PARTS = {"webapp": 2, "druid": 2, "api": 1}
 # Actions without resource-level permissions: the only Allow statements that may name Resource "*".
 UNSCOPABLE = {
     "ec2:DescribeAvailabilityZones",
@@ -73,7 +90,7 @@ _client = aws_client
 
 @pytest.fixture(scope="module")
 def outputs():
-    return json.loads((ROOT / "outputs" / "local" / "bootstrap.json").read_text())
+    return release_outputs("bootstrap")
 
 
 def _statements(doc):
@@ -95,6 +112,44 @@ def _inline(name):
     names = iam.list_role_policies(RoleName=name)["PolicyNames"]
     assert names == [name], f"{name} must carry exactly its own inline policy, has {names}"
     return _statements(iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"])
+
+
+def _permissions(component):
+    """The statements of a deployment role: the exec roles' from their attached parts (and any inline
+    policy), the others' from their one inline policy."""
+    name = f"fastish-local-{component}"
+    return role_statements(_client("iam"), name) if component.startswith("exec-") else _inline(name)
+
+
+def _chars(document):
+    """Characters IAM counts: the JSON without any whitespace."""
+    return len(re.sub(r"\s", "", json.dumps(document)))
+
+
+def _parts(release_type):
+    """[(policy, default version document)] of the managed policies attached to an exec role, by name."""
+    iam = _client("iam")
+    attached = iam.list_attached_role_policies(RoleName=f"fastish-local-exec-{release_type}")[
+        "AttachedPolicies"
+    ]
+    parts = []
+    for policy_arn in sorted((p["PolicyArn"] for p in attached), key=lambda arn: int(arn.rsplit("-", 1)[1])):
+        policy = iam.get_policy(PolicyArn=policy_arn)["Policy"]
+        version = iam.get_policy_version(PolicyArn=policy_arn, VersionId=policy["DefaultVersionId"])
+        document = version["PolicyVersion"]["Document"]
+        parts.append((policy, json.loads(document) if isinstance(document, str) else document))
+    return parts
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The exec permissions rendered by the role's template: release type -> policy document."""
+    dest = tmp_path_factory.mktemp("exec") / "exec.json"
+    rc, out = run_playbook(
+        ROOT / "molecule" / "bootstrap" / "exec_policy.yml", "-e", f"exec_policy_dest={dest}"
+    )
+    assert rc == 0, out[-3000:]
+    return json.loads(dest.read_text())
 
 
 def test_outputs_are_stored_in_ssm(outputs):
@@ -172,22 +227,50 @@ def test_assets_role_uses_the_key_only_through_s3(outputs):
     assert kms[0]["Condition"]["StringEquals"]["kms:ViaService"] == f"s3.{REGION}.amazonaws.com"
 
 
-@pytest.mark.parametrize(
-    "component",
-    [
-        "handshake",
-        "lookup",
-        "assets",
-        "images",
-        "deploy",
-        "exec-webapp",
-        "exec-druid",
-        "exec-api",
-        "apigateway-logs",
-    ],
-)
+@pytest.mark.parametrize("release_type", RELEASE_TYPES)
+def test_exec_roles_carry_their_permissions_as_managed_parts(release_type):
+    """No inline policy (AWS refuses more than 10,240 characters of them per role): parts
+    <role>-1..N, each a customer-managed policy of one version within 6,144 characters."""
+    iam = _client("iam")
+    role = f"fastish-local-exec-{release_type}"
+    assert iam.list_role_policies(RoleName=role)["PolicyNames"] == []
+    parts = _parts(release_type)
+    count = len(parts)
+    assert MIN_PARTS[release_type] <= count <= POLICIES_PER_ROLE
+    assert [p["PolicyName"] for p, _ in parts] == [f"{role}-{n}" for n in range(1, count + 1)]
+    for n, (policy, document) in enumerate(parts, start=1):
+        assert policy["Arn"] == f"arn:aws:iam::{ACCOUNT}:policy/{role}-{n}"
+        assert policy["Path"] == "/"
+        assert (
+            policy["Description"]
+            == f"fastish exec permissions of {release_type} releases, part {n} of {count}"
+        )
+        assert len(iam.list_policy_versions(PolicyArn=policy["Arn"])["Versions"]) == 1
+        assert 0 < _chars(document) <= MANAGED_POLICY_MAX, (policy["PolicyName"], _chars(document))
+        tags = {t["Key"]: t["Value"] for t in iam.list_policy_tags(PolicyArn=policy["Arn"])["Tags"]}
+        assert tags["fastish:managed-by"] == "fastish" and tags["fastish:synthesizer"] == "local"
+
+
+@pytest.mark.parametrize("release_type", RELEASE_TYPES)
+def test_exec_parts_add_up_to_the_rendered_permissions(release_type, rendered):
+    statements = [s for _, document in _parts(release_type) for s in _statements(document)]
+    assert statements == rendered[release_type]["Statement"]
+    assert role_statements(_client("iam"), f"fastish-local-exec-{release_type}") == statements
+
+
+@pytest.mark.parametrize("component", OTHER_ROLES)
+def test_other_roles_keep_their_one_inline_policy(component):
+    iam = _client("iam")
+    name = f"fastish-local-{component}"
+    assert _inline(name)  # exactly its own inline policy, which fits a role's 10,240 characters
+    assert _chars(iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"]) <= 10240
+    attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached if p["PolicyArn"].split(":")[4] != "aws"] == []
+
+
+@pytest.mark.parametrize("component", [*OTHER_ROLES, *(f"exec-{t}" for t in RELEASE_TYPES)])
 def test_least_privilege(component):
-    for stmt in _inline(f"fastish-local-{component}"):
+    for stmt in _permissions(component):
         if stmt["Effect"] != "Allow":
             continue
         actions = _listify(stmt["Action"])
@@ -220,7 +303,7 @@ def test_exec_roles_are_scoped_to_their_services():
     }
     common = {"ssm", "kms", "logs", "iam", "sts", "tag"}
     for component, own in services.items():
-        used = {a.split(":")[0] for s in _inline(f"fastish-local-{component}") for a in _listify(s["Action"])}
+        used = {a.split(":")[0] for s in _permissions(component) for a in _listify(s["Action"])}
         assert used <= own | common, f"{component} uses {sorted(used - own - common)}"
         others = set().union(*(v for k, v in services.items() if k != component)) - own
         assert not used & others, f"{component} reaches into {sorted(used & others)}"
@@ -310,3 +393,19 @@ def test_api_gateway_logs_with_the_account_logging_role():
         f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:API-Gateway-Execution-Logs_*",
         f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:acme-*",
     ]
+
+
+def test_check_mode_on_the_converged_account_changes_nothing():
+    """A check run against the converged synthesizer reports no change and makes no mutating call."""
+    subprocess.run(
+        [sys.executable, "-m", "tools.localcloud", "requests", "--clear"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    rc, out = run_playbook("playbooks/bootstrap.yml", "--check")
+    assert rc == 0, out[-3000:]
+    assert changed_count(out, "local-bootstrap") == 0, out[-3000:]
+    log = request_log()
+    assert log["count"] > 0
+    assert log["mutating"] == 0, [r["action"] for r in log["requests"] if r["mutating"]]
