@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.localcloud.support import error_code, error_message, eventually, own_cloud
 from tools.localcloud import lifecycle
-from tools.localcloud.client import start_local_cloud
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/cluster"
@@ -35,25 +35,6 @@ EXTENSIONS = [
 ]
 
 
-def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return exc.value.response["Error"]["Code"]
-
-
-def _message(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return exc.value.response["Error"]["Message"]
-
-
-def _wait(probe: Callable[[], Any], timeout: float = 20, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def _cluster(eks: Any, name: str = "c1", mode: str | None = "API", wait: bool = True, **kwargs: Any) -> dict:
     """Create a cluster (authentication mode ``mode``) and wait until it is ACTIVE."""
     if mode:
@@ -61,7 +42,7 @@ def _cluster(eks: Any, name: str = "c1", mode: str | None = "API", wait: bool = 
     eks.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS}, **kwargs)
     if not wait:
         return eks.describe_cluster(name=name)["cluster"]
-    return _wait(
+    return eventually(
         lambda: (c := eks.describe_cluster(name=name)["cluster"])["status"] == "ACTIVE" and c,
         what=f"cluster {name} ACTIVE",
     )
@@ -77,18 +58,19 @@ def _addon_status(eks: Any, addon: str, cluster: str = "c1") -> str | None:
 
 
 def _wait_addon(eks: Any, addon: str, status: str | None, cluster: str = "c1") -> None:
-    _wait(lambda: _addon_status(eks, addon, cluster) == status, what=f"add-on {addon} {status}")
+    eventually(lambda: _addon_status(eks, addon, cluster) == status, what=f"add-on {addon} {status}")
 
 
 @pytest.fixture(scope="module")
 def quick_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A local cloud of its own whose lifecycles last LIFECYCLE s (FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS),
     except EKS clusters: CLUSTER_LIFECYCLE s, long enough to call the API while one is CREATING."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS", str(LIFECYCLE))
-        mp.setenv("FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS_EKS_CLUSTER", str(CLUSTER_LIFECYCLE))
-        with start_local_cloud(tmp_path_factory.mktemp("quick")) as cloud:
-            yield cloud
+    yield from own_cloud(
+        tmp_path_factory,
+        "quick",
+        FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS=str(LIFECYCLE),
+        FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS_EKS_CLUSTER=str(CLUSTER_LIFECYCLE),
+    )
 
 
 @pytest.fixture
@@ -128,7 +110,7 @@ def test_create_cluster_keeps_access_config_and_fills_defaults(cloud):
     assert default["version"] == "1.33"
     with pytest.raises(ClientError) as exc:
         _cluster(eks, "bad", mode="TOKEN", wait=False)
-    assert _code(exc) == "InvalidParameterException"
+    assert error_code(exc) == "InvalidParameterException"
 
 
 def test_create_cluster_vpc_id_logging_and_creator_access_entry(cloud, make_network):
@@ -165,7 +147,7 @@ def test_create_cluster_vpc_id_logging_and_creator_access_entry(cloud, make_netw
         resourcesVpcConfig={"subnetIds": subnets},
         accessConfig={"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False},
     )
-    _wait(lambda: eks.describe_cluster(name="c2")["cluster"]["status"] == "ACTIVE")
+    eventually(lambda: eks.describe_cluster(name="c2")["cluster"]["status"] == "ACTIVE")
     assert eks.list_access_entries(clusterName="c2")["accessEntries"] == []
 
 
@@ -179,8 +161,10 @@ def test_update_cluster_config_merges_and_returns_an_update(cloud):
     assert update["type"] == "EndpointAccessUpdate"
     assert update["status"] in ("InProgress", "Successful")
     assert eks.describe_update(name="c1", updateId=update["id"])["update"]["id"] == update["id"]
-    _wait(lambda: eks.describe_update(name="c1", updateId=update["id"])["update"]["status"] == "Successful")
-    _wait(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
+    eventually(
+        lambda: eks.describe_update(name="c1", updateId=update["id"])["update"]["status"] == "Successful"
+    )
+    eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
     vpc = eks.describe_cluster(name="c1")["cluster"]["resourcesVpcConfig"]
     assert vpc["subnetIds"] == SUBNETS  # moto replaces the whole VPC config
     assert (vpc["endpointPrivateAccess"], vpc["endpointPublicAccess"]) == (True, True)
@@ -188,20 +172,20 @@ def test_update_cluster_config_merges_and_returns_an_update(cloud):
 
     with pytest.raises(ClientError) as exc:  # nothing to change
         eks.update_cluster_config(name="c1", resourcesVpcConfig={"endpointPrivateAccess": True})
-    assert _code(exc) == "InvalidParameterException"
+    assert error_code(exc) == "InvalidParameterException"
     with pytest.raises(ClientError) as exc:  # one kind of update per request
         eks.update_cluster_config(
             name="c1",
             resourcesVpcConfig={"endpointPrivateAccess": False},
             logging={"clusterLogging": [{"types": ["api"], "enabled": True}]},
         )
-    assert _code(exc) == "InvalidParameterException"
+    assert error_code(exc) == "InvalidParameterException"
 
     logging_update = eks.update_cluster_config(
         name="c1", logging={"clusterLogging": [{"types": ["audit"], "enabled": True}]}
     )["update"]
     assert logging_update["type"] == "LoggingUpdate"
-    _wait(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
+    eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
     assert eks.describe_cluster(name="c1")["cluster"]["logging"]["clusterLogging"][0] == {
         "types": ["audit"],
         "enabled": True,
@@ -210,7 +194,7 @@ def test_update_cluster_config_merges_and_returns_an_update(cloud):
         eks.update_cluster_config(
             name="c1", logging={"clusterLogging": [{"types": ["audit"], "enabled": True}]}
         )
-    assert _message(exc) == "No changes needed for the logging config provided"
+    assert error_message(exc) == "No changes needed for the logging config provided"
 
     for mode in ("API_AND_CONFIG_MAP", "API"):
         update = eks.update_cluster_config(name="c1", accessConfig={"authenticationMode": mode})["update"]
@@ -218,17 +202,17 @@ def test_update_cluster_config_merges_and_returns_an_update(cloud):
             "AccessConfigUpdate",
             [{"type": "AuthenticationMode", "value": mode}],
         )
-        _wait(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
+        eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
         assert eks.describe_cluster(name="c1")["cluster"]["accessConfig"]["authenticationMode"] == mode
     with pytest.raises(ClientError) as exc:  # no way back
         eks.update_cluster_config(name="c1", accessConfig={"authenticationMode": "CONFIG_MAP"})
-    assert _code(exc) == "InvalidParameterException"
-    assert "from API to CONFIG_MAP" in _message(exc)
+    assert error_code(exc) == "InvalidParameterException"
+    assert "from API to CONFIG_MAP" in error_message(exc)
     ids = eks.list_updates(name="c1")["updateIds"]
     assert len(ids) == 4 and update["id"] in ids
     with pytest.raises(ClientError) as exc:
         eks.describe_update(name="c1", updateId="00000000-0000-0000-0000-000000000000")
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
 
 
 def test_update_cluster_version_and_associate_encryption_config(cloud):
@@ -236,21 +220,21 @@ def test_update_cluster_version_and_associate_encryption_config(cloud):
     _cluster(eks, version="1.33")
     with pytest.raises(ClientError) as exc:
         eks.update_cluster_version(name="c1", version="1.35")  # one minor version at a time
-    assert "from 1.33 to 1.35" in _message(exc)
+    assert "from 1.33 to 1.35" in error_message(exc)
     update = eks.update_cluster_version(name="c1", version="1.34")["update"]
     assert update["type"] == "VersionUpdate"
     assert {"type": "Version", "value": "1.34"} in update["params"]
-    _wait(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
+    eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
     assert eks.describe_cluster(name="c1")["cluster"]["version"] == "1.34"
     key = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     config = [{"resources": ["secrets"], "provider": {"keyArn": key}}]
     update = eks.associate_encryption_config(clusterName="c1", encryptionConfig=config)["update"]
     assert update["type"] == "AssociateEncryptionConfig"
     assert eks.describe_cluster(name="c1")["cluster"]["encryptionConfig"] == config
-    _wait(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
+    eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE")
     with pytest.raises(ClientError) as exc:
         eks.associate_encryption_config(clusterName="c1", encryptionConfig=config)
-    assert _code(exc) == "InvalidRequestException"
+    assert error_code(exc) == "InvalidRequestException"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -346,18 +330,18 @@ def test_addon_create_describe_list_update_delete(cloud):
     assert eks.list_addons(clusterName="c1")["addons"] == ["kube-proxy"]
     with pytest.raises(ClientError) as exc:
         eks.delete_addon(clusterName="c1", addonName="coredns")
-    assert _code(exc) == "ResourceNotFoundException"
-    assert _message(exc) == "No addon: coredns found in cluster: c1"
+    assert error_code(exc) == "ResourceNotFoundException"
+    assert error_message(exc) == "No addon: coredns found in cluster: c1"
 
 
 def test_addon_errors(cloud):
     eks = cloud.client("eks")
     with pytest.raises(ClientError) as exc:
         eks.create_addon(clusterName="missing", addonName="vpc-cni")
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
     with pytest.raises(ClientError) as exc:
         eks.list_addons(clusterName="missing")
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
     _cluster(eks, version="1.33")
     cases = [
         ({"addonName": "no-such-addon"}, "InvalidParameterException"),
@@ -378,13 +362,13 @@ def test_addon_errors(cloud):
     for params, code in cases:
         with pytest.raises(ClientError) as exc:
             eks.create_addon(clusterName="c1", **params)
-        assert _code(exc) == code, params
+        assert error_code(exc) == code, params
     assert eks.list_addons(clusterName="c1")["addons"] == []
     started = time.monotonic()
     eks.create_addon(clusterName="c1", addonName="vpc-cni")
     with pytest.raises(ClientError) as exc:
         eks.create_addon(clusterName="c1", addonName="vpc-cni")
-    assert (_code(exc), _message(exc)) == ("ResourceInUseException", "Addon already exists.")
+    assert (error_code(exc), error_message(exc)) == ("ResourceInUseException", "Addon already exists.")
     try:  # while CREATING (the server's lifecycle time) it cannot be updated
         eks.update_addon(clusterName="c1", addonName="vpc-cni", resolveConflicts="OVERWRITE")
     except ClientError as error:
@@ -394,7 +378,7 @@ def test_addon_errors(cloud):
         assert time.monotonic() - started >= lifecycle.seconds("eks_addon")
     with pytest.raises(ClientError) as exc:
         eks.describe_addon(clusterName="c1", addonName="coredns")
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
 
 
 def test_addon_pod_identity_associations_and_role(cloud):
@@ -412,7 +396,7 @@ def test_addon_pod_identity_associations_and_role(cloud):
     assert (summary["namespace"], summary["serviceAccount"]) == ("kube-system", "aws-node")
     with pytest.raises(ClientError) as exc:  # owned by the add-on
         eks.delete_pod_identity_association(clusterName="c1", associationId=summary["associationId"])
-    assert _code(exc) == "InvalidRequestException"
+    assert error_code(exc) == "InvalidRequestException"
     _wait_addon(eks, "vpc-cni", "ACTIVE")
     eks.update_addon(clusterName="c1", addonName="vpc-cni", podIdentityAssociations=[])
     assert eks.list_pod_identity_associations(clusterName="c1")["associations"] == []
@@ -482,15 +466,15 @@ def test_operations_need_an_active_cluster(quick):
     for call in calls:
         with pytest.raises(ClientError) as exc:
             call()
-        assert (_code(exc), _message(exc)) == (
+        assert (error_code(exc), error_message(exc)) == (
             "InvalidRequestException",
             "Cluster 'c1' is not in ACTIVE status",
         )
     with pytest.raises(ClientError) as exc:
         eks.update_cluster_config(name="c1", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
-    assert _code(exc) == "ResourceInUseException"
+    assert error_code(exc) == "ResourceInUseException"
     assert eks.describe_cluster(name="c1")["cluster"]["status"] == "CREATING"  # still (nothing was done)
-    _wait(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE", timeout=30)
+    eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE", timeout=30)
     for call in calls:
         call()
 
@@ -533,10 +517,10 @@ def test_access_entries_lifecycle(cloud):
     eks.delete_access_entry(clusterName="c1", principalArn=DEV)
     with pytest.raises(ClientError) as exc:
         eks.describe_access_entry(clusterName="c1", principalArn=DEV)
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
     with pytest.raises(ClientError) as exc:
         eks.delete_access_entry(clusterName="c1", principalArn=DEV)
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
 
 
 def test_access_entry_rules(cloud):
@@ -544,8 +528,8 @@ def test_access_entry_rules(cloud):
     _cluster(eks, "configmap", mode="CONFIG_MAP")
     with pytest.raises(ClientError) as exc:
         eks.create_access_entry(clusterName="configmap", principalArn=DEV)
-    assert _code(exc) == "InvalidRequestException"
-    assert "authentication mode" in _message(exc)
+    assert error_code(exc) == "InvalidRequestException"
+    assert "authentication mode" in error_message(exc)
     _cluster(eks)
     node = f"arn:aws:iam::{ACCOUNT}:role/node"
     cases = [
@@ -561,14 +545,14 @@ def test_access_entry_rules(cloud):
     for params in cases:
         with pytest.raises(ClientError) as exc:
             eks.create_access_entry(clusterName="c1", **params)
-        assert _code(exc) == "InvalidParameterException", params
+        assert error_code(exc) == "InvalidParameterException", params
     eks.create_access_entry(clusterName="c1", principalArn=node, type="FARGATE_LINUX")
     with pytest.raises(ClientError) as exc:
         eks.create_access_entry(clusterName="c1", principalArn=node)
-    assert _code(exc) == "ResourceInUseException"
+    assert error_code(exc) == "ResourceInUseException"
     with pytest.raises(ClientError) as exc:
         eks.update_access_entry(clusterName="c1", principalArn=node, kubernetesGroups=["x"])
-    assert _code(exc) == "InvalidParameterException"
+    assert error_code(exc) == "InvalidParameterException"
     with pytest.raises(ClientError) as exc:
         eks.associate_access_policy(
             clusterName="c1",
@@ -576,10 +560,10 @@ def test_access_entry_rules(cloud):
             policyArn=POLICY.format("AmazonEKSViewPolicy"),
             accessScope={"type": "cluster"},
         )
-    assert _code(exc) == "InvalidParameterException"
+    assert error_code(exc) == "InvalidParameterException"
     with pytest.raises(ClientError) as exc:
         eks.create_access_entry(clusterName="missing", principalArn=DEV)
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
 
 
 def test_access_policies(cloud):
@@ -631,7 +615,7 @@ def test_access_policies(cloud):
     assert eks.list_access_entries(clusterName="c1", associatedPolicyArn=edit)["accessEntries"] == []
     with pytest.raises(ClientError) as exc:
         eks.disassociate_access_policy(clusterName="c1", principalArn=DEV, policyArn=edit)
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
     bad = [
         (POLICY.format("NoSuchPolicy"), {"type": "cluster"}),
         (edit, {"type": "namespace"}),
@@ -643,7 +627,7 @@ def test_access_policies(cloud):
             eks.associate_access_policy(
                 clusterName="c1", principalArn=DEV, policyArn=policy, accessScope=scope
             )
-        assert _code(exc) == "InvalidParameterException", (policy, scope)
+        assert error_code(exc) == "InvalidParameterException", (policy, scope)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -691,22 +675,22 @@ def test_pod_identity_associations(cloud):
         eks.create_pod_identity_association(
             clusterName="c1", namespace="kube-system", serviceAccount="karpenter", roleArn=ROLE
         )
-    assert _code(exc) == "ResourceInUseException"
-    assert karpenter["associationId"] in _message(exc)
+    assert error_code(exc) == "ResourceInUseException"
+    assert karpenter["associationId"] in error_message(exc)
     with pytest.raises(ClientError) as exc:
         eks.create_pod_identity_association(
             clusterName="c1", namespace="kube-system", serviceAccount="x", roleArn="arn:aws:s3:::bucket"
         )
-    assert _code(exc) == "InvalidParameterException"
+    assert error_code(exc) == "InvalidParameterException"
     deleted = eks.delete_pod_identity_association(clusterName="c1", associationId=karpenter["associationId"])
     assert deleted["association"]["associationId"] == karpenter["associationId"]
     for call in (eks.describe_pod_identity_association, eks.delete_pod_identity_association):
         with pytest.raises(ClientError) as exc:
             call(clusterName="c1", associationId=karpenter["associationId"])
-        assert _code(exc) == "ResourceNotFoundException"
+        assert error_code(exc) == "ResourceNotFoundException"
     with pytest.raises(ClientError) as exc:
         eks.list_pod_identity_associations(clusterName="missing")
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -734,7 +718,7 @@ def test_tags_on_addon_access_entry_and_pod_identity_arns(cloud):
     assert eks.list_tags_for_resource(resourceArn=cluster["arn"])["tags"] == {"c": "1"}
     with pytest.raises(ClientError) as exc:
         eks.list_tags_for_resource(resourceArn=addon["addonArn"].replace("/c1/", "/c2/"))
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
 
 
 # --------------------------------------------------------------------------------------------------------

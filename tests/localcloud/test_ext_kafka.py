@@ -8,15 +8,14 @@ upstream has grown the API; check it, then drop that extension (and its tests).
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.localcloud.support import eventually, own_cloud, refused
 from tests.modules.support import run
-from tools.localcloud.client import start_local_cloud
 
 ACCOUNT = "123456789012"
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"]
@@ -38,40 +37,16 @@ def _code(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
     return exc.value.response["Error"]["Code"], exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
-def _eventually(probe: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def _refused(call: Callable[[], Any], kafka: Any, arn: str, state: str) -> tuple[str, int]:
-    """``call`` fails while the cluster is ``state``; (code, HTTP status). The state is read after the
-    call: still ``state`` means it was so during the call (a slow machine is reported, never hidden)."""
-    try:
-        call()
-    except ClientError as exc:
-        return exc.response["Error"]["Code"], exc.response["ResponseMetadata"]["HTTPStatusCode"]
-    now = kafka.describe_cluster(ClusterArn=arn)["ClusterInfo"]["State"]
-    assert now != state, f"the call succeeded although the cluster was {state}"
-    raise AssertionError(f"inconclusive: the cluster was {now} already; raise LIFECYCLE for this machine")
+    """``call`` fails while the cluster is ``state`` (``refused``); (code, HTTP status)."""
+    exc = refused(call, lambda: kafka.describe_cluster(ClusterArn=arn)["ClusterInfo"]["State"], state)
+    return exc.response["Error"]["Code"], exc.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 @pytest.fixture(scope="module")
 def kafka_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A local cloud of its own whose lifecycles last LIFECYCLE s."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS", str(LIFECYCLE))
-        context = start_local_cloud(tmp_path_factory.mktemp("kafka"))
-        cloud = context.__enter__()
-    try:
-        yield cloud
-    finally:
-        context.__exit__(None, None, None)
+    yield from own_cloud(tmp_path_factory, "kafka", FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS=str(LIFECYCLE))
 
 
 @pytest.fixture
@@ -105,7 +80,7 @@ def _active(kafka: Any, arn: str) -> dict[str, Any]:
         info = kafka.describe_cluster(ClusterArn=arn)["ClusterInfo"]
         return info if info["State"] == "ACTIVE" else None
 
-    return _eventually(probe, what=f"{arn} ACTIVE")
+    return eventually(probe, what=f"{arn} ACTIVE")
 
 
 def test_health_lists_the_kafka_extensions(kc):
@@ -320,7 +295,7 @@ def test_request_log_names_the_kafka_rest_operations(kc):
     kafka.describe_cluster_operation(ClusterOperationArn=operation)
     info = _active(kafka, cluster)
     kafka.delete_cluster(ClusterArn=cluster, CurrentVersion=info["CurrentVersion"])
-    _eventually(lambda: kafka.list_clusters()["ClusterInfoList"] == [], what="cluster gone")
+    eventually(lambda: kafka.list_clusters()["ClusterInfoList"] == [], what="cluster gone")
     kafka.delete_configuration(Arn=arn)
     logged = [(r["action"], r["mutating"]) for r in kc.requests()["requests"] if r["service"] == "kafka"]
     expected = [
@@ -384,7 +359,7 @@ def test_ansible_msk_config_and_cluster(kc, tmp_path):
     assert kafka.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"fastish:release": "analytics"}
 
     assert converge("absent")["cluster"]["changed"]
-    _eventually(lambda: kafka.list_clusters()["ClusterInfoList"] == [], what="cluster gone")
+    eventually(lambda: kafka.list_clusters()["ClusterInfoList"] == [], what="cluster gone")
     results, raw = run(kc, tmp_path, {"config": {"community.aws.msk_config": {**config, "state": "absent"}}})
     assert results["config"]["changed"] and not results["config"].get("failed"), raw
     assert kafka.list_configurations()["Configurations"] == []

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.localcloud.support import error_code, error_message, eventually, own_cloud, refused
 from tests.modules.support import run
 from tools.localcloud import lifecycle
-from tools.localcloud.client import start_local_cloud
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/cluster"
@@ -35,59 +35,17 @@ EXTENSIONS = [
 ]
 
 
-def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return exc.value.response["Error"]["Code"]
-
-
-def _message(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return exc.value.response["Error"]["Message"]
-
-
-def _eventually(probe: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def _refused(action: Callable[[], Any], status: Callable[[], str], transitional: str, code: str) -> str:
-    """``action`` fails with ``code`` while the resource is ``transitional``; returns the message.
-
-    The status is read again after the call: still transitional means it was so during the call, so the
-    error must have come (a loaded machine that let the state pass first is reported, never hidden).
-    """
-    try:
-        action()
-    except ClientError as exc:
-        assert exc.response["Error"]["Code"] == code, exc.response["Error"]
-        return exc.response["Error"]["Message"]
-    after = status()
-    assert after != transitional, f"the call succeeded although the resource was {transitional}"
-    raise AssertionError(f"inconclusive: the resource was {after} already; raise LIFECYCLE for this machine")
-
-
-def _local_cloud(tmp_path_factory: pytest.TempPathFactory, name: str, **env: str) -> Iterator[Any]:
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        context = start_local_cloud(tmp_path_factory.mktemp(name))
-        cloud = context.__enter__()
-    try:
-        yield cloud
-    finally:
-        context.__exit__(None, None, None)
+    """``action`` fails with ``code`` while the resource is ``transitional`` (``refused``); the message."""
+    error = refused(action, status, transitional).response["Error"]
+    assert error["Code"] == code, error
+    return error["Message"]
 
 
 @pytest.fixture(scope="module")
 def slow_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A local cloud whose lifecycles last LIFECYCLE s."""
-    yield from _local_cloud(
-        tmp_path_factory, "lifecycles", FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS=str(LIFECYCLE)
-    )
+    yield from own_cloud(tmp_path_factory, "lifecycles", FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS=str(LIFECYCLE))
 
 
 @pytest.fixture
@@ -99,7 +57,7 @@ def lc(slow_cloud: Any) -> Any:
 @pytest.fixture(scope="module")
 def instant_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A local cloud with FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS=0."""
-    yield from _local_cloud(tmp_path_factory, "instant", FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS="0")
+    yield from own_cloud(tmp_path_factory, "instant", FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS="0")
 
 
 def _cluster(eks: Any, name: str = "c1") -> dict[str, Any]:
@@ -237,7 +195,7 @@ def test_eks_cluster_creating_updating_deleting(lc):
     message = _refused(lambda: _nodegroup(eks), status, "CREATING", "InvalidRequestException")
     assert message == "Cluster 'c1' is not in ACTIVE status"
     _refused(lambda: eks.delete_cluster(name="c1"), status, "CREATING", "ResourceInUseException")
-    _eventually(lambda: status() == "ACTIVE", what="ACTIVE")
+    eventually(lambda: status() == "ACTIVE", what="ACTIVE")
     assert time.monotonic() - started >= LIFECYCLE * 0.9
 
     update = eks.update_cluster_config(
@@ -253,7 +211,7 @@ def test_eks_cluster_creating_updating_deleting(lc):
     )
     message = _refused(lambda: eks.delete_cluster(name="c1"), status, "UPDATING", "ResourceInUseException")
     assert message == "Cannot delete because cluster c1 currently has an update in progress"
-    _eventually(lambda: status() == "ACTIVE", what="ACTIVE after the update")
+    eventually(lambda: status() == "ACTIVE", what="ACTIVE after the update")
     described = eks.describe_update(name="c1", updateId=update["update"]["id"])["update"]
     assert described["status"] == "Successful"
 
@@ -261,18 +219,18 @@ def test_eks_cluster_creating_updating_deleting(lc):
     assert eks.delete_cluster(name="c1")["cluster"]["status"] == "DELETING"  # again: nothing more to do
     with pytest.raises(ClientError) as exc:
         _cluster(eks)  # the name is taken until the cluster is gone
-    assert _code(exc) == "ResourceInUseException"
+    assert error_code(exc) == "ResourceInUseException"
     assert eks.list_clusters()["clusters"] == ["c1"]
-    _eventually(lambda: eks.list_clusters()["clusters"] == [], what="the cluster gone")
+    eventually(lambda: eks.list_clusters()["clusters"] == [], what="the cluster gone")
     with pytest.raises(ClientError) as exc:
         eks.describe_cluster(name="c1")
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
 
 
 def test_eks_nodegroup_lifecycle_keeps_the_cluster(lc):
     eks = lc.client("eks")
     _cluster(eks)
-    _eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE", what="cluster")
+    eventually(lambda: eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE", what="cluster")
     started = time.monotonic()
     assert _nodegroup(eks)["status"] == "CREATING"
 
@@ -285,23 +243,23 @@ def test_eks_nodegroup_lifecycle_keeps_the_cluster(lc):
         return eks.update_nodegroup_config(clusterName="c1", nodegroupName="ng1", scalingConfig=scale)
 
     _refused(update, status, "CREATING", "ResourceInUseException")
-    _eventually(lambda: status() == "ACTIVE", what="node group ACTIVE")
+    eventually(lambda: status() == "ACTIVE", what="node group ACTIVE")
     assert time.monotonic() - started >= LIFECYCLE * 0.9
 
     change = update()["update"]
     assert change["status"] == "InProgress" and change["type"] == "ConfigUpdate"
     _refused(update, status, "UPDATING", "ResourceInUseException")
-    _eventually(lambda: status() == "ACTIVE", what="node group ACTIVE after the update")
+    eventually(lambda: status() == "ACTIVE", what="node group ACTIVE after the update")
     found = eks.describe_update(name="c1", updateId=change["id"], nodegroupName="ng1")["update"]
     assert found["status"] == "Successful"
 
     assert eks.delete_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]["status"] == "DELETING"
     message = _refused(lambda: eks.delete_cluster(name="c1"), status, "DELETING", "ResourceInUseException")
     assert message == "Cluster has nodegroups attached"
-    _eventually(lambda: eks.list_nodegroups(clusterName="c1")["nodegroups"] == [], what="node group gone")
+    eventually(lambda: eks.list_nodegroups(clusterName="c1")["nodegroups"] == [], what="node group gone")
     with pytest.raises(ClientError) as exc:
         status()
-    assert _code(exc) == "ResourceNotFoundException"
+    assert error_code(exc) == "ResourceNotFoundException"
     assert eks.delete_cluster(name="c1")["cluster"]["status"] == "DELETING"
 
 
@@ -318,7 +276,7 @@ def test_nat_gateway_pending_available_deleting_deleted(lc):
     def describe() -> dict[str, Any]:
         return ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]
 
-    ready = _eventually(lambda: (g := describe())["State"] == "available" and g, what="available")
+    ready = eventually(lambda: (g := describe())["State"] == "available" and g, what="available")
     assert time.monotonic() - started >= LIFECYCLE * 0.9
     assert (
         ready["NatGatewayAddresses"][0]["PublicIp"] and ready["NatGatewayAddresses"][0]["NetworkInterfaceId"]
@@ -342,7 +300,7 @@ def test_nat_gateway_pending_available_deleting_deleted(lc):
     )
     assert "mapped public address" in message
     _refused(lambda: ec2.delete_subnet(SubnetId=subnet), state, "deleting", "DependencyViolation")
-    _eventually(lambda: state() == "deleted", what="deleted")
+    eventually(lambda: state() == "deleted", what="deleted")
     address = ec2.describe_addresses(AllocationIds=[allocation])["Addresses"][0]
     assert not address.get("AssociationId")  # disassociated once the gateway is deleted
     ec2.release_address(AllocationId=allocation)
@@ -373,12 +331,12 @@ def test_rds_instance_creating_modifying_deleting(lc):
         "InvalidDBInstanceState",
     )
     assert message == "Instance db1 is currently creating - a final snapshot cannot be taken."
-    _eventually(lambda: status() == "available", what="available")
+    eventually(lambda: status() == "available", what="available")
     assert time.monotonic() - started >= LIFECYCLE * 0.9
 
     assert grow(30)["DBInstance"]["DBInstanceStatus"] == "modifying"
     _refused(lambda: grow(40), status, "modifying", "InvalidDBInstanceState")
-    _eventually(lambda: status() == "available", what="available after modifying")
+    eventually(lambda: status() == "available", what="available after modifying")
 
     deleted = rds.delete_db_instance(DBInstanceIdentifier="db1", SkipFinalSnapshot=True)["DBInstance"]
     assert deleted["DBInstanceStatus"] == "deleting"
@@ -389,10 +347,10 @@ def test_rds_instance_creating_modifying_deleting(lc):
         "InvalidDBInstanceState",
     )
     assert message == "Instance db1 is already being deleted."
-    _eventually(lambda: rds.describe_db_instances()["DBInstances"] == [], what="instance gone")
+    eventually(lambda: rds.describe_db_instances()["DBInstances"] == [], what="instance gone")
     with pytest.raises(ClientError) as exc:
         status()
-    assert _code(exc) == "DBInstanceNotFound"
+    assert error_code(exc) == "DBInstanceNotFound"
 
 
 def test_msk_cluster_creating_active_deleting(lc):
@@ -408,16 +366,16 @@ def test_msk_cluster_creating_active_deleting(lc):
         lambda: kafka.get_bootstrap_brokers(ClusterArn=arn), state, "CREATING", "BadRequestException"
     )
     assert message == "You can't get bootstrap broker nodes for a cluster in CREATING state."
-    _eventually(lambda: state() == "ACTIVE", what="ACTIVE")
+    eventually(lambda: state() == "ACTIVE", what="ACTIVE")
     assert time.monotonic() - started >= LIFECYCLE * 0.9
     assert kafka.get_bootstrap_brokers(ClusterArn=arn)["BootstrapBrokerStringTls"]
 
     assert kafka.delete_cluster(ClusterArn=arn)["State"] == "DELETING"
     assert state() == "DELETING"
-    _eventually(lambda: kafka.list_clusters()["ClusterInfoList"] == [], what="cluster gone")
+    eventually(lambda: kafka.list_clusters()["ClusterInfoList"] == [], what="cluster gone")
     with pytest.raises(ClientError) as exc:
         state()
-    assert _code(exc) == "NotFoundException"
+    assert error_code(exc) == "NotFoundException"
 
 
 def test_cloudfront_distribution_in_progress_deployed_and_delete_rules(lc):
@@ -435,11 +393,11 @@ def test_cloudfront_distribution_in_progress_deployed_and_delete_rules(lc):
         etag = cloudfront.get_distribution_config(Id=ident)["ETag"]
         return cloudfront.delete_distribution(Id=ident, IfMatch=etag)
 
-    _eventually(lambda: status() == "Deployed", what="Deployed")
+    eventually(lambda: status() == "Deployed", what="Deployed")
     assert time.monotonic() - started >= LIFECYCLE * 0.9
     with pytest.raises(ClientError) as exc:
         delete()  # enabled (and Deployed)
-    assert (_code(exc), _message(exc)) == (
+    assert (error_code(exc), error_message(exc)) == (
         "DistributionNotDisabled",
         "The distribution you are trying to delete has not been disabled.",
     )
@@ -450,7 +408,7 @@ def test_cloudfront_distribution_in_progress_deployed_and_delete_rules(lc):
     assert updated["Distribution"]["Status"] == "InProgress"
     assert cloudfront.list_distributions()["DistributionList"]["Items"][0]["Status"] == "InProgress"
     _refused(delete, status, "InProgress", "DistributionNotDisabled")  # disabled, not yet deployed
-    _eventually(lambda: status() == "Deployed", what="the disable deployed")
+    eventually(lambda: status() == "Deployed", what="the disable deployed")
     delete()
     assert cloudfront.list_distributions()["DistributionList"].get("Items", []) == []
 
@@ -487,7 +445,7 @@ def test_lifecycle_seconds_zero_turns_it_off(instant_cloud):
 def ansible_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Lifecycles of 2 s; EKS clusters 15 s (less than one wait of the EKS waiter, 20 s), so that the next
     task (a new module process) surely comes while the cluster is still CREATING, on a loaded machine too."""
-    yield from _local_cloud(
+    yield from own_cloud(
         tmp_path_factory,
         "ansible",
         FASTISH_LOCALCLOUD_LIFECYCLE_SECONDS="2",

@@ -62,3 +62,27 @@ def make_tenant_table(cloud, table, sort_key=None):
         BillingMode="PAY_PER_REQUEST",
     )
     return client
+
+
+def make_eks_cluster(cloud, name, zones="ab", **settings):
+    """A VPC (10.20.0.0/16) with a subnet in each of ``zones`` (us-east-1<zone>) and an ACTIVE EKS cluster
+    ``name`` (Kubernetes 1.35) in them, created straight through the API (``settings``: more CreateCluster
+    parameters); returns (EKS client, EC2 client, subnet ids)."""
+    ec2 = cloud.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, zone in enumerate(zones)
+    ]
+    eks = cloud.client("eks")
+    eks.create_cluster(
+        name=name,
+        version="1.35",
+        roleArn="arn:aws:iam::123456789012:role/acme-data-analytics-eks-cluster",
+        resourcesVpcConfig={"subnetIds": subnets},
+        **settings,
+    )
+    eks.get_waiter("cluster_active").wait(name=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    return eks, ec2, subnets

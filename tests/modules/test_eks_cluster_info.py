@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.modules.support import module, modules, mutating
+from tests.modules.support import make_eks_cluster, module, modules, mutating
 
 CLUSTER = "acme-data-analytics-eks"
 ADMIN = "arn:aws:iam::123456789012:role/edsger"
@@ -10,24 +10,12 @@ OTHER = "arn:aws:iam::123456789012:role/someone-else"
 
 
 def _cluster(cloud):
-    ec2 = cloud.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"us-east-1{'ab'[i]}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i in range(2)
-    ]
-    eks = cloud.client("eks")
-    eks.create_cluster(
-        name=CLUSTER,
-        version="1.35",
-        roleArn="arn:aws:iam::123456789012:role/acme-data-analytics-eks-cluster",
-        resourcesVpcConfig={"subnetIds": subnets},
+    eks, _ec2, subnets = make_eks_cluster(
+        cloud,
+        CLUSTER,
         accessConfig={"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False},
         tags={"fastish:release": "analytics"},
     )
-    eks.get_waiter("cluster_active").wait(name=CLUSTER, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     eks.create_nodegroup(
         clusterName=CLUSTER,
         nodegroupName="system",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.modules.support import module, modules, mutating
+from tests.modules.support import make_eks_cluster, module, modules, mutating
 
 CLUSTER = "acme-data-analytics-eks"
 NAME = "acme-data-analytics-system"
@@ -18,22 +18,7 @@ NODE_ROLE = "arn:aws:iam::123456789012:role/acme-data-analytics-eks-node"
 @pytest.fixture
 def network(cloud):
     """A VPC with three subnets, an ACTIVE cluster in them and a launch template: (subnets, template id)."""
-    ec2 = cloud.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"us-east-1{'abc'[i]}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i in range(3)
-    ]
-    eks = cloud.client("eks")
-    eks.create_cluster(
-        name=CLUSTER,
-        version="1.35",
-        roleArn="arn:aws:iam::123456789012:role/acme-data-analytics-eks-cluster",
-        resourcesVpcConfig={"subnetIds": subnets},
-    )
-    eks.get_waiter("cluster_active").wait(name=CLUSTER, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    _eks, ec2, subnets = make_eks_cluster(cloud, CLUSTER, zones="abc")
     template = ec2.create_launch_template(
         LaunchTemplateName="system-nodes",
         LaunchTemplateData={"MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 2}},

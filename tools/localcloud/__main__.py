@@ -40,21 +40,6 @@ def _read_pid(state: Path) -> int | None:
         return None
 
 
-def _alive(pid: int) -> bool:
-    """True if ``pid`` runs (zombies count as gone)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
-
-
 def _is_ours(pid: int) -> bool:
     """Guard against a recycled pid: the process must be a ``tools.localcloud`` server."""
     try:
@@ -66,7 +51,7 @@ def _is_ours(pid: int) -> bool:
 
 def _running_pid(state: Path) -> int | None:
     pid = _read_pid(state)
-    return pid if pid is not None and _alive(pid) and _is_ours(pid) else None
+    return pid if pid is not None and kube.pid_alive(pid) and _is_ours(pid) else None
 
 
 def _clear_state(state: Path) -> None:
@@ -206,7 +191,7 @@ def _terminate(pid: int, timeout: float) -> bool:
         return True
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not kube.pid_alive(pid):
             return True
         time.sleep(0.1)
     try:
@@ -215,7 +200,7 @@ def _terminate(pid: int, timeout: float) -> bool:
         return True
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not kube.pid_alive(pid):
             return True
         time.sleep(0.1)
     return False
@@ -245,7 +230,7 @@ def cmd_down(args: argparse.Namespace) -> int:
         print("localcloud is not running (no pid file)")
         _clear_state(state)
         return EXIT_OK
-    if not _alive(pid) or not _is_ours(pid):
+    if not kube.pid_alive(pid) or not _is_ours(pid):
         print(f"localcloud is not running (stale pid file for {pid} removed)")
         _clear_state(state)
         return EXIT_OK

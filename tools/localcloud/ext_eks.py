@@ -38,6 +38,7 @@ import inspect
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -217,6 +218,13 @@ def _not_found(message: str, **fields: Any) -> Exception:
     return _errors().ResourceNotFoundException(message=message, **fields)
 
 
+def _found(resource: Any, cluster: Any, message: str, **fields: Any) -> Any:
+    """``resource`` (a lookup in one of ``cluster``'s tables), or ResourceNotFoundException ``message``."""
+    if resource is None:
+        raise _not_found(message, clusterName=cluster.name, **fields)
+    return resource
+
+
 def _in_use(message: str, **fields: Any) -> Exception:
     return _errors().ResourceInUseException(message=message, **fields)
 
@@ -257,11 +265,23 @@ def _cluster(backend: Any, name: str) -> Any:
     return backend.describe_cluster(name=name)
 
 
-def _active_cluster(backend: Any, name: str) -> Any:
-    cluster = _cluster(backend, name)
+def _require_active(cluster: Any) -> Any:
+    """The cluster, when it is ACTIVE (InvalidRequestException otherwise, as EKS answers)."""
     if cluster.status != "ACTIVE":
-        raise _invalid_request(CLUSTER_NOT_READY_MSG.format(name=name), clusterName=name)
+        raise _invalid_request(CLUSTER_NOT_READY_MSG.format(name=cluster.name), clusterName=cluster.name)
     return cluster
+
+
+def _active_cluster(backend: Any, name: str) -> Any:
+    return _require_active(_cluster(backend, name))
+
+
+def _require_not_busy(cluster: Any) -> None:
+    """A cluster update needs an ACTIVE cluster (ResourceInUseException while it is being changed)."""
+    if cluster.status != "ACTIVE":
+        raise _in_use(
+            f"Cluster {cluster.name} is currently being {cluster.status.lower()}.", clusterName=cluster.name
+        )
 
 
 def _validate_role_arn(arn: Any) -> None:
@@ -315,6 +335,13 @@ def _backend(response: Any) -> Any:
     return response.eks_backend
 
 
+def _request(response: Any, *, active: bool = False) -> tuple[_Params, Any, Any]:
+    """The request's parameters, the EKS backend and the cluster its URI names (ACTIVE when ``active``)."""
+    params = _Params(response)
+    backend = _backend(response)
+    return params, backend, (_active_cluster if active else _cluster)(backend, params.uri("name"))
+
+
 def _result(payload: dict[str, Any]) -> Any:
     from moto.core.responses import ActionResult
 
@@ -323,6 +350,44 @@ def _result(payload: dict[str, Any]) -> Any:
 
 def _clean(value: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in value.items() if v is not None}
+
+
+def _describer(operation: str, key: str, find: Callable[[Any, str], Any], label: str) -> Callable[[Any], Any]:
+    """The EKSResponse method ``operation`` (a Describe* call): ``{key: resource.describe()}`` of the
+    resource ``find(cluster, <the URI label "label">)``."""
+
+    def describe(self: Any) -> Any:
+        params, _, cluster = _request(self)
+        return _result({key: find(cluster, params.uri(label)).describe()})
+
+    describe.__name__ = describe.__qualname__ = operation
+    return describe
+
+
+def _creator(operation: str, key: str, new: Callable[[_Params, Any, Any], Any]) -> Callable[[Any], Any]:
+    """The EKSResponse method ``operation`` (a Create* call that needs an ACTIVE cluster):
+    ``{key: resource.describe()}`` of the resource ``new(params, backend, cluster)`` makes."""
+
+    def create(self: Any) -> Any:
+        with _LOCK:
+            params, backend, cluster = _request(self, active=True)
+            resource = new(params, backend, cluster)
+        return _result({key: resource.describe()})
+
+    create.__name__ = create.__qualname__ = operation
+    return create
+
+
+def _updated(resource: Any, key: str) -> Any:
+    """The result of an Update* call: ``{key: resource.describe()}``, its ``modifiedAt`` now."""
+    resource.modified_at = _now_utc()
+    return _result({key: resource.describe()})
+
+
+def _paged(params: _Params, key: str, items: list[Any], **fields: Any) -> Any:
+    """The result of a list operation: the page of ``items`` the request asks for, under ``key``."""
+    page, token = _page(items, params.q("maxResults"), params.q("nextToken"))
+    return _result(_clean({**fields, key: page, "nextToken": token}))
 
 
 def _check_not_in_moto(response_cls: Any, *methods: str) -> None:
@@ -351,9 +416,17 @@ def _add_routes(paths: dict[str, Any], patterns: list[str]) -> None:
         paths[pattern] = EKSResponse.dispatch
 
 
-def _install(name: str, cls: Any, functions: dict[str, Any]) -> None:
-    for attribute, function in functions.items():
-        setattr(cls, attribute, _mark(function, name))
+def _register(name: str, patterns: list[str], *operations: Any, wrapped: tuple[Any, ...] = ()) -> None:
+    """Install ``operations`` (EKSResponse methods moto lacks, named like their functions) and ``wrapped``
+    (moto's own, wrapped) as the extension ``name``, and route ``patterns`` to EKSResponse. Checks that
+    moto still fits before it changes anything."""
+    from moto.eks.responses import EKSResponse
+
+    _check_not_in_moto(EKSResponse, *(operation.__name__ for operation in operations))
+    paths = _routes(patterns)
+    for function in (*operations, *wrapped):
+        setattr(EKSResponse, function.__name__, _mark(function, name))
+    _add_routes(paths, patterns)
 
 
 def _parse_configuration(value: Any, addon: str) -> str | None:
@@ -503,13 +576,6 @@ def _eks_cluster_config() -> None:
     from moto.eks.models import EKSBackend
     from moto.eks.responses import EKSResponse
 
-    _check_not_in_moto(
-        EKSResponse,
-        "describe_update",
-        "list_updates",
-        "update_cluster_version",
-        "associate_encryption_config",
-    )
     original_create = EKSResponse.create_cluster
     original_update = EKSResponse.update_cluster_config
     _require_params(original_create, "self")
@@ -521,8 +587,6 @@ def _eks_cluster_config() -> None:
         "{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$",
         "{0}/clusters/(?P<name>[^/]+)/encryption-config/associate$",
     ]
-    paths = _routes(patterns)
-    name = "eks-cluster-config"
 
     @functools.wraps(original_create)
     def create_cluster(self: Any) -> Any:
@@ -602,11 +666,7 @@ def _eks_cluster_config() -> None:
             raise _invalid("No changes were requested.")
         if len(kinds) > 1:
             raise _invalid("Only one type of update can be allowed.")
-        if cluster.status != "ACTIVE":
-            raise _in_use(
-                f"Cluster {cluster_name} is currently being {cluster.status.lower()}.",
-                clusterName=cluster_name,
-            )
+        _require_not_busy(cluster)
         kind = kinds[0]
         value = params.get(kind)
         update_params: list[dict[str, str]]
@@ -698,18 +758,12 @@ def _eks_cluster_config() -> None:
         backend.update_cluster_config(name=cluster_name, resources_vpc_config=None, logging=None)
 
     def update_cluster_version(self: Any) -> Any:
-        params = _Params(self)
-        cluster_name = params.uri("name")
-        backend = self.eks_backend
-        cluster = _cluster(backend, cluster_name)
+        params, backend, cluster = _request(self)
+        cluster_name = cluster.name
         wanted = str(params.get("version") or "")
         if not re.fullmatch(r"\d+\.\d+", wanted):
             raise _invalid(f"Invalid Kubernetes version: {wanted!r}", clusterName=cluster_name)
-        if cluster.status != "ACTIVE":
-            raise _in_use(
-                f"Cluster {cluster_name} is currently being {cluster.status.lower()}.",
-                clusterName=cluster_name,
-            )
+        _require_not_busy(cluster)
         current = _version_key(cluster.version)
         target = _version_key(wanted)
         if target == current:
@@ -733,10 +787,8 @@ def _eks_cluster_config() -> None:
         return _result({"update": _render_update(record)})
 
     def associate_encryption_config(self: Any) -> Any:
-        params = _Params(self)
-        cluster_name = params.uri("name")
-        backend = self.eks_backend
-        cluster = _cluster(backend, cluster_name)
+        params, backend, cluster = _request(self)
+        cluster_name = cluster.name
         config = params.get("encryptionConfig")
         if (
             not isinstance(config, list)
@@ -753,11 +805,7 @@ def _eks_cluster_config() -> None:
                 f"Encryption is already enabled for the secrets of cluster {cluster_name}",
                 clusterName=cluster_name,
             )
-        if cluster.status != "ACTIVE":
-            raise _in_use(
-                f"Cluster {cluster_name} is currently being {cluster.status.lower()}.",
-                clusterName=cluster_name,
-            )
+        _require_not_busy(cluster)
         notify_update(backend, cluster_name)
         cluster.encryption_config = copy.deepcopy(config)
         record = _record_update(
@@ -778,8 +826,7 @@ def _eks_cluster_config() -> None:
         ]
 
     def describe_update(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(self.eks_backend, params.uri("name"))
+        params, _, cluster = _request(self)
         update_id = params.uri("updateId")
         for record in find_updates(cluster, params):
             if record["id"] == update_id:
@@ -787,27 +834,20 @@ def _eks_cluster_config() -> None:
         raise _not_found(f"No update found for ID: {update_id}", clusterName=params.uri("name"))
 
     def list_updates(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(self.eks_backend, params.uri("name"))
+        params, _, cluster = _request(self)
         if params.q("addonName"):
             _find_addon(cluster, params.q("addonName"))
-        ids = [r["id"] for r in find_updates(cluster, params)]
-        page, token = _page(ids, params.q("maxResults"), params.q("nextToken"))
-        return _result(_clean({"updateIds": page, "nextToken": token}))
+        return _paged(params, "updateIds", [r["id"] for r in find_updates(cluster, params)])
 
-    _install(
-        name,
-        EKSResponse,
-        {
-            "create_cluster": create_cluster,
-            "update_cluster_config": update_cluster_config,
-            "describe_update": describe_update,
-            "list_updates": list_updates,
-            "update_cluster_version": update_cluster_version,
-            "associate_encryption_config": associate_encryption_config,
-        },
+    _register(
+        "eks-cluster-config",
+        patterns,
+        describe_update,
+        list_updates,
+        update_cluster_version,
+        associate_encryption_config,
+        wrapped=(create_cluster, update_cluster_config),
     )
-    _add_routes(paths, patterns)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -870,14 +910,8 @@ def _addons(cluster: Any) -> dict[str, Addon]:
 
 
 def _find_addon(cluster: Any, addon_name: str) -> Addon:
-    addon = _addons(cluster).get(addon_name)
-    if addon is None:
-        raise _not_found(
-            f"No addon: {addon_name} found in cluster: {cluster.name}",
-            clusterName=cluster.name,
-            addonName=addon_name,
-        )
-    return addon
+    message = f"No addon: {addon_name} found in cluster: {cluster.name}"
+    return _found(_addons(cluster).get(addon_name), cluster, message, addonName=addon_name)
 
 
 def _addon_versions(addon_name: str, kubernetes_version: str) -> dict[str, Any] | None:
@@ -965,16 +999,6 @@ def _eks_addons() -> None:
     """EKS managed add-ons with their lifecycle, and the add-on version catalogue."""
     from moto.eks.responses import EKSResponse
 
-    operations = (
-        "create_addon",
-        "describe_addon",
-        "list_addons",
-        "update_addon",
-        "delete_addon",
-        "describe_addon_versions",
-        "describe_addon_configuration",
-    )
-    _check_not_in_moto(EKSResponse, *operations)
     if not isinstance(getattr(EKSResponse, "eks_backend", None), property):
         raise PatchDoesNotFit("EKSResponse.eks_backend is no longer a property")
     patterns = [
@@ -984,25 +1008,18 @@ def _eks_addons() -> None:
         "{0}/addons/supported-versions$",
         "{0}/addons/configuration-schemas$",
     ]
-    paths = _routes(patterns)
 
     def create_addon(self: Any) -> Any:
-        params = _Params(self)
-        backend = _backend(self)
-        cluster_name = params.uri("name")
-        addon_name = params.get("addonName")
         with _LOCK:
-            cluster = _cluster(backend, cluster_name)
+            params, backend, cluster = _request(self)
+            cluster_name, addon_name = cluster.name, params.get("addonName")
             if addon_name not in ADDON_CATALOGUE:
                 raise _invalid(
                     "Addon specified is not supported", clusterName=cluster_name, addonName=addon_name
                 )
             if addon_name in _addons(cluster):
                 raise _in_use("Addon already exists.", clusterName=cluster_name, addonName=addon_name)
-            if cluster.status != "ACTIVE":
-                raise _invalid_request(
-                    CLUSTER_NOT_READY_MSG.format(name=cluster_name), clusterName=cluster_name
-                )
+            _require_active(cluster)
             version = _resolve_addon_version(cluster, addon_name, params.get("addonVersion"))
             _check_resolve_conflicts(params.get("resolveConflicts"))
             configuration = _parse_configuration(params.get("configurationValues"), addon_name)
@@ -1028,24 +1045,16 @@ def _eks_addons() -> None:
             _addons(cluster)[addon_name] = addon
         return _result({"addon": addon.describe()})
 
-    def describe_addon(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(_backend(self), params.uri("name"))
-        return _result({"addon": _find_addon(cluster, params.uri("addonName")).describe()})
+    describe_addon = _describer("describe_addon", "addon", _find_addon, "addonName")
 
     def list_addons(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(_backend(self), params.uri("name"))
-        page, token = _page(sorted(_addons(cluster)), params.q("maxResults"), params.q("nextToken"))
-        return _result(_clean({"addons": page, "nextToken": token}))
+        params, _, cluster = _request(self)
+        return _paged(params, "addons", sorted(_addons(cluster)))
 
     def update_addon(self: Any) -> Any:
-        params = _Params(self)
-        backend = _backend(self)
-        cluster_name = params.uri("name")
-        addon_name = params.uri("addonName")
         with _LOCK:
-            cluster = _cluster(backend, cluster_name)
+            params, backend, cluster = _request(self)
+            cluster_name, addon_name = cluster.name, params.uri("addonName")
             addon = _find_addon(cluster, addon_name)
             status = addon.status()
             if status not in ("ACTIVE", "DEGRADED"):
@@ -1054,10 +1063,7 @@ def _eks_addons() -> None:
                     clusterName=cluster_name,
                     addonName=addon_name,
                 )
-            if cluster.status != "ACTIVE":
-                raise _invalid_request(
-                    CLUSTER_NOT_READY_MSG.format(name=cluster_name), clusterName=cluster_name
-                )
+            _require_active(cluster)
             update_params: list[dict[str, str]] = []
             version = params.get("addonVersion")
             if version is not None:
@@ -1092,10 +1098,8 @@ def _eks_addons() -> None:
         return _result({"update": _render_update(record)})
 
     def delete_addon(self: Any) -> Any:
-        params = _Params(self)
-        backend = _backend(self)
         with _LOCK:
-            cluster = _cluster(backend, params.uri("name"))
+            params, _, cluster = _request(self)
             addon = _find_addon(cluster, params.uri("addonName"))
             if addon.transition != "DELETING":
                 addon.preserve = str(params.q("preserve", "false")).lower() == "true"
@@ -1162,8 +1166,7 @@ def _eks_addons() -> None:
                     "defaultNamespace": ADDON_NAMESPACE,
                 }
             )
-        page, token = _page(infos, params.q("maxResults"), params.q("nextToken"))
-        return _result(_clean({"addons": page, "nextToken": token}))
+        return _paged(params, "addons", infos)
 
     def describe_addon_configuration(self: Any) -> Any:
         params = _Params(self)
@@ -1194,20 +1197,17 @@ def _eks_addons() -> None:
             }
         )
 
-    _install(
+    _register(
         "eks-addons",
-        EKSResponse,
-        {
-            "create_addon": create_addon,
-            "describe_addon": describe_addon,
-            "list_addons": list_addons,
-            "update_addon": update_addon,
-            "delete_addon": delete_addon,
-            "describe_addon_versions": describe_addon_versions,
-            "describe_addon_configuration": describe_addon_configuration,
-        },
+        patterns,
+        create_addon,
+        describe_addon,
+        list_addons,
+        update_addon,
+        delete_addon,
+        describe_addon_versions,
+        describe_addon_configuration,
     )
-    _add_routes(paths, patterns)
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -1260,13 +1260,8 @@ def _require_api_mode(cluster: Any) -> None:
 
 
 def _find_access_entry(cluster: Any, principal_arn: str) -> AccessEntry:
-    entry = _access_entries(cluster).get(principal_arn)
-    if entry is None:
-        raise _not_found(
-            f"The specified principalArn could not be found: {principal_arn} in cluster {cluster.name}",
-            clusterName=cluster.name,
-        )
-    return entry
+    message = f"The specified principalArn could not be found: {principal_arn} in cluster {cluster.name}"
+    return _found(_access_entries(cluster).get(principal_arn), cluster, message)
 
 
 def _check_names(username: Any, groups: Any) -> None:
@@ -1392,20 +1387,6 @@ def _associate(backend: Any, entry: AccessEntry, policy_arn: str, scope: Any) ->
 @patches._patch("eks-access-entries", patches._EXTENSIONS)
 def _eks_access_entries() -> None:
     """EKS access entries, access policy associations and the access policy catalogue."""
-    from moto.eks.responses import EKSResponse
-
-    operations = (
-        "create_access_entry",
-        "describe_access_entry",
-        "list_access_entries",
-        "update_access_entry",
-        "delete_access_entry",
-        "associate_access_policy",
-        "disassociate_access_policy",
-        "list_associated_access_policies",
-        "list_access_policies",
-    )
-    _check_not_in_moto(EKSResponse, *operations)
     # The principal ARN is one URI label, but it is percent-decoded before Flask routes it, so its "/"
     # are real path separators here: one greedy route takes every access-entry path; moto's own router
     # (botocore's model, matched on the raw path) then names the operation.
@@ -1414,44 +1395,31 @@ def _eks_access_entries() -> None:
         "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArn>.+)$",
         "{0}/access-policies$",
     ]
-    paths = _routes(patterns)
 
-    def create_access_entry(self: Any) -> Any:
-        params = _Params(self)
-        backend = _backend(self)
-        with _LOCK:
-            cluster = _active_cluster(backend, params.uri("name"))
-            _require_api_mode(cluster)
-            entry = _new_access_entry(
-                backend,
-                cluster,
-                params.get("principalArn"),
-                params.get("type") or "STANDARD",
-                params.get("username"),
-                params.get("kubernetesGroups"),
-                params.get("tags") or {},
-            )
-        return _result({"accessEntry": entry.describe()})
+    def new_access_entry(params: _Params, backend: Any, cluster: Any) -> AccessEntry:
+        _require_api_mode(cluster)
+        principal, entry_type = params.get("principalArn"), params.get("type") or "STANDARD"
+        username, groups = params.get("username"), params.get("kubernetesGroups")
+        return _new_access_entry(
+            backend, cluster, principal, entry_type, username, groups, params.get("tags") or {}
+        )
 
-    def describe_access_entry(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(_backend(self), params.uri("name"))
-        return _result({"accessEntry": _find_access_entry(cluster, params.uri("principalArn")).describe()})
+    create_access_entry = _creator("create_access_entry", "accessEntry", new_access_entry)
+    describe_access_entry = _describer(
+        "describe_access_entry", "accessEntry", _find_access_entry, "principalArn"
+    )
 
     def list_access_entries(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(_backend(self), params.uri("name"))
+        params, _, cluster = _request(self)
         policy = params.q("associatedPolicyArn")
         arns = sorted(
             a for a, e in _access_entries(cluster).items() if policy is None or policy in e.policies
         )
-        page, token = _page(arns, params.q("maxResults"), params.q("nextToken"))
-        return _result(_clean({"accessEntries": page, "nextToken": token}))
+        return _paged(params, "accessEntries", arns)
 
     def update_access_entry(self: Any) -> Any:
-        params = _Params(self)
         with _LOCK:
-            cluster = _active_cluster(_backend(self), params.uri("name"))
+            params, _, cluster = _request(self, active=True)
             entry = _find_access_entry(cluster, params.uri("principalArn"))
             username, groups = params.get("username"), params.get("kubernetesGroups")
             if entry.type != "STANDARD" and (username is not None or groups is not None):
@@ -1463,22 +1431,18 @@ def _eks_access_entries() -> None:
                 entry.username = username
             if groups is not None:
                 entry.kubernetes_groups = sorted(set(groups))
-            entry.modified_at = _now_utc()
-        return _result({"accessEntry": entry.describe()})
+            return _updated(entry, "accessEntry")
 
     def delete_access_entry(self: Any) -> Any:
-        params = _Params(self)
         with _LOCK:
-            cluster = _cluster(_backend(self), params.uri("name"))
+            params, _, cluster = _request(self)
             entry = _find_access_entry(cluster, params.uri("principalArn"))
             del _access_entries(cluster)[entry.principal_arn]
         return _result({})
 
     def associate_access_policy(self: Any) -> Any:
-        params = _Params(self)
-        backend = _backend(self)
         with _LOCK:
-            cluster = _active_cluster(backend, params.uri("name"))
+            params, backend, cluster = _request(self, active=True)
             entry = _find_access_entry(cluster, params.uri("principalArn"))
             associated = _associate(backend, entry, params.get("policyArn"), params.get("accessScope"))
         return _result(
@@ -1490,9 +1454,8 @@ def _eks_access_entries() -> None:
         )
 
     def disassociate_access_policy(self: Any) -> Any:
-        params = _Params(self)
         with _LOCK:
-            cluster = _active_cluster(_backend(self), params.uri("name"))
+            params, _, cluster = _request(self, active=True)
             entry = _find_access_entry(cluster, params.uri("principalArn"))
             policy_arn = params.uri("policyArn")
             if policy_arn not in entry.policies:
@@ -1504,45 +1467,35 @@ def _eks_access_entries() -> None:
         return _result({})
 
     def list_associated_access_policies(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(_backend(self), params.uri("name"))
+        params, _, cluster = _request(self)
         entry = _find_access_entry(cluster, params.uri("principalArn"))
         policies = [copy.deepcopy(entry.policies[arn]) for arn in sorted(entry.policies)]
-        page, token = _page(policies, params.q("maxResults"), params.q("nextToken"))
-        return _result(
-            _clean(
-                {
-                    "clusterName": cluster.name,
-                    "principalArn": entry.principal_arn,
-                    "associatedAccessPolicies": page,
-                    "nextToken": token,
-                }
-            )
+        return _paged(
+            params,
+            "associatedAccessPolicies",
+            policies,
+            clusterName=cluster.name,
+            principalArn=entry.principal_arn,
         )
 
     def list_access_policies(self: Any) -> Any:
-        params = _Params(self)
-        backend = _backend(self)
+        params, backend = _Params(self), _backend(self)
         policies = [{"name": p, "arn": _policy_arn(backend, p)} for p in ACCESS_POLICIES]
-        page, token = _page(policies, params.q("maxResults"), params.q("nextToken"))
-        return _result(_clean({"accessPolicies": page, "nextToken": token}))
+        return _paged(params, "accessPolicies", policies)
 
-    _install(
+    _register(
         "eks-access-entries",
-        EKSResponse,
-        {
-            "create_access_entry": create_access_entry,
-            "describe_access_entry": describe_access_entry,
-            "list_access_entries": list_access_entries,
-            "update_access_entry": update_access_entry,
-            "delete_access_entry": delete_access_entry,
-            "associate_access_policy": associate_access_policy,
-            "disassociate_access_policy": disassociate_access_policy,
-            "list_associated_access_policies": list_associated_access_policies,
-            "list_access_policies": list_access_policies,
-        },
+        patterns,
+        create_access_entry,
+        describe_access_entry,
+        list_access_entries,
+        update_access_entry,
+        delete_access_entry,
+        associate_access_policy,
+        disassociate_access_policy,
+        list_associated_access_policies,
+        list_access_policies,
     )
-    _add_routes(paths, patterns)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -1599,13 +1552,8 @@ def _associations(cluster: Any) -> dict[str, PodIdentityAssociation]:
 
 
 def _find_association(cluster: Any, association_id: str) -> PodIdentityAssociation:
-    association = _associations(cluster).get(association_id)
-    if association is None:
-        raise _not_found(
-            f"No Pod Identity association found with id: {association_id} in cluster {cluster.name}",
-            clusterName=cluster.name,
-        )
-    return association
+    message = f"No Pod Identity association found with id: {association_id} in cluster {cluster.name}"
+    return _found(_associations(cluster).get(association_id), cluster, message)
 
 
 def _find_association_by_account(cluster: Any, namespace: str, service_account: str) -> Any:
@@ -1679,21 +1627,10 @@ def _association_options(params: _Params, current: PodIdentityAssociation | None
 @patches._patch("eks-pod-identity-associations", patches._EXTENSIONS)
 def _eks_pod_identity_associations() -> None:
     """EKS Pod Identity associations."""
-    from moto.eks.responses import EKSResponse
-
-    operations = (
-        "create_pod_identity_association",
-        "describe_pod_identity_association",
-        "list_pod_identity_associations",
-        "update_pod_identity_association",
-        "delete_pod_identity_association",
-    )
-    _check_not_in_moto(EKSResponse, *operations)
     patterns = [
         "{0}/clusters/(?P<name>[^/]+)/pod-identity-associations$",
         "{0}/clusters/(?P<name>[^/]+)/pod-identity-associations/(?P<associationId>[^/]+)$",
     ]
-    paths = _routes(patterns)
 
     def owned_by_addon(association: PodIdentityAssociation, action: str) -> None:
         if association.owner_arn:
@@ -1703,30 +1640,26 @@ def _eks_pod_identity_associations() -> None:
                 clusterName=association.cluster_name,
             )
 
-    def create_pod_identity_association(self: Any) -> Any:
-        params = _Params(self)
-        backend = _backend(self)
-        with _LOCK:
-            cluster = _active_cluster(backend, params.uri("name"))
-            association = _new_association(
-                backend,
-                cluster,
-                params.get("namespace"),
-                params.get("serviceAccount"),
-                params.get("roleArn"),
-                params.get("tags") or {},
-                **_association_options(params),
-            )
-        return _result({"association": association.describe()})
+    def new_association(params: _Params, backend: Any, cluster: Any) -> PodIdentityAssociation:
+        namespace, account, role = (
+            params.get("namespace"),
+            params.get("serviceAccount"),
+            params.get("roleArn"),
+        )
+        tags = params.get("tags") or {}
+        return _new_association(
+            backend, cluster, namespace, account, role, tags, **_association_options(params)
+        )
 
-    def describe_pod_identity_association(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(_backend(self), params.uri("name"))
-        return _result({"association": _find_association(cluster, params.uri("associationId")).describe()})
+    create_pod_identity_association = _creator(
+        "create_pod_identity_association", "association", new_association
+    )
+    describe_pod_identity_association = _describer(
+        "describe_pod_identity_association", "association", _find_association, "associationId"
+    )
 
     def list_pod_identity_associations(self: Any) -> Any:
-        params = _Params(self)
-        cluster = _cluster(_backend(self), params.uri("name"))
+        params, _, cluster = _request(self)
         namespace, account = params.q("namespace"), params.q("serviceAccount")
         found = [
             a.summary()
@@ -1734,13 +1667,11 @@ def _eks_pod_identity_associations() -> None:
             if (namespace is None or a.namespace == namespace)
             and (account is None or a.service_account == account)
         ]
-        page, token = _page(found, params.q("maxResults"), params.q("nextToken"))
-        return _result(_clean({"associations": page, "nextToken": token}))
+        return _paged(params, "associations", found)
 
     def update_pod_identity_association(self: Any) -> Any:
-        params = _Params(self)
         with _LOCK:
-            cluster = _active_cluster(_backend(self), params.uri("name"))
+            params, _, cluster = _request(self, active=True)
             association = _find_association(cluster, params.uri("associationId"))
             owned_by_addon(association, "update")
             role = params.get("roleArn")
@@ -1751,30 +1682,25 @@ def _eks_pod_identity_associations() -> None:
                 association.role_arn = role
             for key, value in options.items():
                 setattr(association, key, value)
-            association.modified_at = _now_utc()
-        return _result({"association": association.describe()})
+            return _updated(association, "association")
 
     def delete_pod_identity_association(self: Any) -> Any:
-        params = _Params(self)
         with _LOCK:
-            cluster = _cluster(_backend(self), params.uri("name"))
+            params, _, cluster = _request(self)
             association = _find_association(cluster, params.uri("associationId"))
             owned_by_addon(association, "delete")
             del _associations(cluster)[association.association_id]
         return _result({"association": association.describe()})
 
-    _install(
+    _register(
         "eks-pod-identity-associations",
-        EKSResponse,
-        {
-            "create_pod_identity_association": create_pod_identity_association,
-            "describe_pod_identity_association": describe_pod_identity_association,
-            "list_pod_identity_associations": list_pod_identity_associations,
-            "update_pod_identity_association": update_pod_identity_association,
-            "delete_pod_identity_association": delete_pod_identity_association,
-        },
+        patterns,
+        create_pod_identity_association,
+        describe_pod_identity_association,
+        list_pod_identity_associations,
+        update_pod_identity_association,
+        delete_pod_identity_association,
     )
-    _add_routes(paths, patterns)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -244,6 +244,43 @@ def _require_params(func: Any, *expected: str) -> None:
         raise PatchDoesNotFit(f"{func.__qualname__}{inspect.signature(func)} no longer takes {expected}")
 
 
+def _original(cls: Any, method: str, *expected: str) -> Any:
+    """``cls.<method>``, checked (``_require_params``): it takes the leading parameters ``expected``."""
+    func = getattr(cls, method)
+    _require_params(func, *expected)
+    return func
+
+
+def _install(cls: Any, name: str, *wrappers: Any) -> None:
+    """Put ``wrappers`` (functools.wraps: named like the methods they wrap) on ``cls``, marked ``name``."""
+    for wrapper in wrappers:
+        setattr(cls, wrapper.__name__, _mark(wrapper, name))
+
+
+def _reap_on_init(cls: Any, name: str, attribute: str) -> None:
+    """``self.<attribute>`` (a container of resources) becomes a Reaping mapping in ``cls.__init__``."""
+    _wrap_init(cls, name, lambda self: setattr(self, attribute, _reaping(getattr(self, attribute))))
+
+
+def _beginning(
+    original: Any,
+    during: str,
+    after: str | None,
+    kind: str,
+    resource: Callable[[Any, Any], Any] | None = None,
+) -> Any:
+    """``original`` (a backend method) wrapped: what it made (``resource(backend, result)``, default the
+    result itself) goes through ``during`` to ``after``."""
+
+    @functools.wraps(original)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)
+        begin(result if resource is None else resource(self, result), during, after, kind)
+        return result
+
+    return wrapper
+
+
 # --------------------------------------------------------------------------------------------------------
 # EKS clusters
 
@@ -261,33 +298,20 @@ def _lifecycle_eks_clusters() -> None:
     from moto.eks.models import Cluster, EKSBackend
 
     name = "lifecycle-eks-clusters"
-    _require_params(EKSBackend.create_cluster, "self", "name", "role_arn", "resources_vpc_config")
-    _require_params(EKSBackend.delete_cluster, "self", "name")
-    _require_params(EKSBackend.update_cluster_config, "self", "name", "resources_vpc_config")
+    original_create = _original(
+        EKSBackend, "create_cluster", "self", "name", "role_arn", "resources_vpc_config"
+    )
+    original_delete = _original(EKSBackend, "delete_cluster", "self", "name")
+    original_update = _original(EKSBackend, "update_cluster_config", "self", "name", "resources_vpc_config")
     _require_attribute_set_in_init(Cluster, "status")
     _require_attribute_set_in_init(Cluster, "nodegroups")
-    original_create = EKSBackend.create_cluster
-    original_delete = EKSBackend.delete_cluster
-    original_update = EKSBackend.update_cluster_config
 
     _install_status(Cluster, "status", name)
     # Node groups in DELETING still count (AWS: "Cluster has nodegroups attached"); moto keeps a counter.
     Cluster.nodegroup_count = property(lambda self: len(self.nodegroups), lambda self, value: None)
-
-    def init_cluster(self: Any) -> None:
-        self.nodegroups = _reaping(self.nodegroups)
-
-    def init_backend(self: Any) -> None:
-        self.clusters = _reaping(self.clusters)
-
-    _wrap_init(Cluster, name, init_cluster)
-    _wrap_init(EKSBackend, name, init_backend)
-
-    @functools.wraps(original_create)
-    def create_cluster(self: Any, *args: Any, **kwargs: Any) -> Any:
-        cluster = original_create(self, *args, **kwargs)
-        begin(cluster, "CREATING", "ACTIVE", EKS_CLUSTER)
-        return cluster
+    _reap_on_init(Cluster, name, "nodegroups")
+    _reap_on_init(EKSBackend, name, "clusters")
+    create_cluster = _beginning(original_create, "CREATING", "ACTIVE", EKS_CLUSTER)
 
     @functools.wraps(original_update)
     def update_cluster_config(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -312,9 +336,7 @@ def _lifecycle_eks_clusters() -> None:
         begin(cluster, "DELETING", None, EKS_CLUSTER)
         return cluster
 
-    EKSBackend.create_cluster = _mark(create_cluster, name)
-    EKSBackend.update_cluster_config = _mark(update_cluster_config, name)
-    EKSBackend.delete_cluster = _mark(delete_cluster, name)
+    _install(EKSBackend, name, create_cluster, update_cluster_config, delete_cluster)
 
 
 def _cluster_busy(action: str, cluster: str, status: str) -> str:
@@ -348,21 +370,18 @@ def _lifecycle_eks_nodegroups() -> None:
     from moto.eks.models import EKSBackend, Nodegroup
 
     name = "lifecycle-eks-nodegroups"
-    _require_params(EKSBackend.create_nodegroup, "self", "cluster_name", "node_role", "nodegroup_name")
-    _require_params(EKSBackend.delete_nodegroup, "self", "cluster_name", "nodegroup_name")
-    _require_params(EKSBackend.update_nodegroup_config, "self", "cluster_name", "nodegroup_name")
+    original_create = _original(
+        EKSBackend, "create_nodegroup", "self", "cluster_name", "node_role", "nodegroup_name"
+    )
+    original_delete = _original(EKSBackend, "delete_nodegroup", "self", "cluster_name", "nodegroup_name")
+    original_update = _original(
+        EKSBackend, "update_nodegroup_config", "self", "cluster_name", "nodegroup_name"
+    )
     _require_attribute_set_in_init(Nodegroup, "status")
-    original_create = EKSBackend.create_nodegroup
-    original_delete = EKSBackend.delete_nodegroup
-    original_update = EKSBackend.update_nodegroup_config
 
     _install_status(Nodegroup, "status", name)
-
-    @functools.wraps(original_create)
-    def create_nodegroup(self: Any, *args: Any, **kwargs: Any) -> Any:
-        nodegroup = original_create(self, *args, **kwargs)  # needs an ACTIVE cluster (moto checks)
-        begin(nodegroup, "CREATING", "ACTIVE", EKS_NODEGROUP)
-        return nodegroup
+    # moto's create_nodegroup needs an ACTIVE cluster (it checks)
+    create_nodegroup = _beginning(original_create, "CREATING", "ACTIVE", EKS_NODEGROUP)
 
     def busy(cluster_name: str, nodegroup: Any, action: str) -> Exception:
         what = nodegroup.nodegroup_name
@@ -396,9 +415,7 @@ def _lifecycle_eks_nodegroups() -> None:
         begin(nodegroup, "DELETING", None, EKS_NODEGROUP)
         return nodegroup
 
-    EKSBackend.create_nodegroup = _mark(create_nodegroup, name)
-    EKSBackend.update_nodegroup_config = _mark(update_nodegroup_config, name)
-    EKSBackend.delete_nodegroup = _mark(delete_nodegroup, name)
+    _install(EKSBackend, name, create_nodegroup, update_nodegroup_config, delete_nodegroup)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -437,20 +454,17 @@ def _lifecycle_ec2_nat_gateways() -> None:
     from moto.ec2.models.subnets import SubnetBackend
 
     name = "lifecycle-ec2-nat-gateways"
-    _require_params(NatGatewayBackend.create_nat_gateway, "self", "subnet_id", "allocation_id")
-    _require_params(NatGatewayBackend.delete_nat_gateway, "self", "nat_gateway_id")
-    _require_params(ElasticAddressBackend.release_address, "self", "address", "allocation_id")
-    _require_params(InternetGatewayBackend.detach_internet_gateway, "self", "internet_gateway_id", "vpc_id")
-    _require_params(SubnetBackend.delete_subnet, "self", "subnet_id")
+    original_create = _original(NatGatewayBackend, "create_nat_gateway", "self", "subnet_id", "allocation_id")
+    original_delete = _original(NatGatewayBackend, "delete_nat_gateway", "self", "nat_gateway_id")
+    original_release = _original(ElasticAddressBackend, "release_address", "self", "address", "allocation_id")
+    original_detach = _original(
+        InternetGatewayBackend, "detach_internet_gateway", "self", "internet_gateway_id", "vpc_id"
+    )
+    original_delete_subnet = _original(SubnetBackend, "delete_subnet", "self", "subnet_id")
     _require_attribute_set_in_init(NatGateway, "state")
     addresses = NatGateway.__dict__.get("nat_gateway_addresses")
     if not isinstance(addresses, property):
         raise PatchDoesNotFit("NatGateway.nat_gateway_addresses is no longer a property")
-    original_create = NatGatewayBackend.create_nat_gateway
-    original_delete = NatGatewayBackend.delete_nat_gateway
-    original_release = ElasticAddressBackend.release_address
-    original_detach = InternetGatewayBackend.detach_internet_gateway
-    original_delete_subnet = SubnetBackend.delete_subnet
 
     _install_status(NatGateway, "state", name)
 
@@ -462,11 +476,7 @@ def _lifecycle_ec2_nat_gateways() -> None:
 
     NatGateway.nat_gateway_addresses = property(_mark(nat_gateway_addresses, name))
 
-    @functools.wraps(original_create)
-    def create_nat_gateway(self: Any, *args: Any, **kwargs: Any) -> Any:
-        nat = original_create(self, *args, **kwargs)
-        begin(nat, "pending", "available", NAT_GATEWAY)
-        return nat
+    create_nat_gateway = _beginning(original_create, "pending", "available", NAT_GATEWAY)
 
     @functools.wraps(original_delete)
     def delete_nat_gateway(self: Any, nat_gateway_id: str) -> Any:
@@ -520,11 +530,10 @@ def _lifecycle_ec2_nat_gateways() -> None:
             )
         return original_delete_subnet(self, subnet_id)
 
-    NatGatewayBackend.create_nat_gateway = _mark(create_nat_gateway, name)
-    NatGatewayBackend.delete_nat_gateway = _mark(delete_nat_gateway, name)
-    ElasticAddressBackend.release_address = _mark(release_address, name)
-    InternetGatewayBackend.detach_internet_gateway = _mark(detach_internet_gateway, name)
-    SubnetBackend.delete_subnet = _mark(delete_subnet, name)
+    _install(NatGatewayBackend, name, create_nat_gateway, delete_nat_gateway)
+    _install(ElasticAddressBackend, name, release_address)
+    _install(InternetGatewayBackend, name, detach_internet_gateway)
+    _install(SubnetBackend, name, delete_subnet)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -542,12 +551,17 @@ def _lifecycle_rds_instances() -> None:
     from moto.rds.models import DBInstance, RDSBackend
 
     name = "lifecycle-rds-instances"
-    _require_params(RDSBackend.create_db_instance, "self", "db_kwargs")
-    _require_params(RDSBackend.modify_db_instance, "self", "db_instance_identifier", "db_kwargs")
-    _require_params(RDSBackend.reboot_db_instance, "self", "db_instance_identifier")
-    _require_params(RDSBackend.create_db_snapshot, "self", "db_instance_identifier", "db_snapshot_identifier")
-    _require_params(
-        RDSBackend.delete_db_instance,
+    original_create = _original(RDSBackend, "create_db_instance", "self", "db_kwargs")
+    original_modify = _original(
+        RDSBackend, "modify_db_instance", "self", "db_instance_identifier", "db_kwargs"
+    )
+    original_reboot = _original(RDSBackend, "reboot_db_instance", "self", "db_instance_identifier")
+    original_snapshot = _original(
+        RDSBackend, "create_db_snapshot", "self", "db_instance_identifier", "db_snapshot_identifier"
+    )
+    original_delete = _original(
+        RDSBackend,
+        "delete_db_instance",
         "self",
         "db_instance_identifier",
         "final_db_snapshot_identifier",
@@ -555,11 +569,6 @@ def _lifecycle_rds_instances() -> None:
     )
     _require_attribute_set_in_init(DBInstance, "status")
     _require_attribute_set_in_init(RDSBackend, "databases")
-    original_create = RDSBackend.create_db_instance
-    original_modify = RDSBackend.modify_db_instance
-    original_reboot = RDSBackend.reboot_db_instance
-    original_snapshot = RDSBackend.create_db_snapshot
-    original_delete = RDSBackend.delete_db_instance
 
     _install_status(DBInstance, "status", name)
 
@@ -577,11 +586,7 @@ def _lifecycle_rds_instances() -> None:
             raise _rds_state_error(message.format(id=identifier, status=database.status))
         return database
 
-    @functools.wraps(original_create)
-    def create_db_instance(self: Any, db_kwargs: dict[str, Any]) -> Any:
-        database = original_create(self, db_kwargs)
-        begin(database, "creating", "available", RDS_INSTANCE)
-        return database
+    create_db_instance = _beginning(original_create, "creating", "available", RDS_INSTANCE)
 
     @functools.wraps(original_modify)
     def modify_db_instance(self: Any, db_instance_identifier: str, db_kwargs: dict[str, Any]) -> Any:
@@ -636,11 +641,15 @@ def _lifecycle_rds_instances() -> None:
         begin(database, "deleting", None, RDS_INSTANCE)
         return database
 
-    RDSBackend.create_db_instance = _mark(create_db_instance, name)
-    RDSBackend.modify_db_instance = _mark(modify_db_instance, name)
-    RDSBackend.reboot_db_instance = _mark(reboot_db_instance, name)
-    RDSBackend.create_db_snapshot = _mark(create_db_snapshot, name)
-    RDSBackend.delete_db_instance = _mark(delete_db_instance, name)
+    _install(
+        RDSBackend,
+        name,
+        create_db_instance,
+        modify_db_instance,
+        reboot_db_instance,
+        create_db_snapshot,
+        delete_db_instance,
+    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -652,37 +661,20 @@ def _lifecycle_msk_clusters() -> None:
     from moto.kafka.models import FakeKafkaCluster, KafkaBackend
 
     name = "lifecycle-msk-clusters"
-    _require_params(KafkaBackend.create_cluster, "self", "broker_node_group_info")
-    _require_params(KafkaBackend.create_cluster_v2, "self", "cluster_name")
-    _require_params(KafkaBackend.delete_cluster, "self", "cluster_arn", "current_version")
+    original_create = _original(KafkaBackend, "create_cluster", "self", "broker_node_group_info")
+    original_create_v2 = _original(KafkaBackend, "create_cluster_v2", "self", "cluster_name")
+    original_delete = _original(KafkaBackend, "delete_cluster", "self", "cluster_arn", "current_version")
     _require_attribute_set_in_init(FakeKafkaCluster, "state")
     _require_attribute_set_in_init(KafkaBackend, "clusters")
-    original_create = KafkaBackend.create_cluster
-    original_create_v2 = KafkaBackend.create_cluster_v2
-    original_delete = KafkaBackend.delete_cluster
 
     _install_status(FakeKafkaCluster, "state", name)
+    _reap_on_init(KafkaBackend, name, "clusters")
 
-    def init_backend(self: Any) -> None:
-        self.clusters = _reaping(self.clusters)
+    def created(backend: Any, result: Any) -> Any:  # moto returns (arn, state, ...)
+        return backend.clusters[result[0]]
 
-    _wrap_init(KafkaBackend, name, init_backend)
-
-    def creating(backend: Any, arn: str) -> None:
-        cluster = backend.clusters[arn]
-        begin(cluster, "CREATING", "ACTIVE", MSK_CLUSTER)
-
-    @functools.wraps(original_create)
-    def create_cluster(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = original_create(self, *args, **kwargs)
-        creating(self, result[0])
-        return result
-
-    @functools.wraps(original_create_v2)
-    def create_cluster_v2(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = original_create_v2(self, *args, **kwargs)
-        creating(self, result[0])
-        return result
+    create_cluster = _beginning(original_create, "CREATING", "ACTIVE", MSK_CLUSTER, created)
+    create_cluster_v2 = _beginning(original_create_v2, "CREATING", "ACTIVE", MSK_CLUSTER, created)
 
     @functools.wraps(original_delete)
     def delete_cluster(self: Any, cluster_arn: str, current_version: str | None = None) -> Any:
@@ -696,9 +688,7 @@ def _lifecycle_msk_clusters() -> None:
         begin(cluster, "DELETING", None, MSK_CLUSTER)
         return cluster_arn, cluster.state
 
-    KafkaBackend.create_cluster = _mark(create_cluster, name)
-    KafkaBackend.create_cluster_v2 = _mark(create_cluster_v2, name)
-    KafkaBackend.delete_cluster = _mark(delete_cluster, name)
+    _install(KafkaBackend, name, create_cluster, create_cluster_v2, delete_cluster)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -716,29 +706,26 @@ def _lifecycle_cloudfront_distributions() -> None:
     from moto.cloudfront.models import CloudFrontBackend, Distribution
 
     name = "lifecycle-cloudfront-distributions"
-    _require_params(CloudFrontBackend.create_distribution_with_tags, "self", "distribution_config", "tags")
-    _require_params(CloudFrontBackend.update_distribution, "self", "dist_config", "_id", "if_match")
-    _require_params(CloudFrontBackend.delete_distribution, "self", "distribution_id", "if_match")
+    original_create = _original(
+        CloudFrontBackend, "create_distribution_with_tags", "self", "distribution_config", "tags"
+    )
+    original_update = _original(
+        CloudFrontBackend, "update_distribution", "self", "dist_config", "_id", "if_match"
+    )
+    original_delete = _original(
+        CloudFrontBackend, "delete_distribution", "self", "distribution_id", "if_match"
+    )
     if not isinstance(getattr(Distribution, "status", None), property):
         raise PatchDoesNotFit("Distribution.status is no longer a property (ManagedState)")
-    original_create = CloudFrontBackend.create_distribution_with_tags
-    original_update = CloudFrontBackend.update_distribution
-    original_delete = CloudFrontBackend.delete_distribution
 
     # moto's ManagedState makes distributions Deployed at once (and never InProgress after an update).
     _install_status(Distribution, "status", name, default="Deployed")
 
-    @functools.wraps(original_create)
-    def create_distribution_with_tags(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = original_create(self, *args, **kwargs)
-        begin(result[0], "InProgress", "Deployed", CLOUDFRONT_DISTRIBUTION)
-        return result
+    def deploying(original: Any) -> Any:  # moto returns (distribution, location, etag)
+        return _beginning(original, "InProgress", "Deployed", CLOUDFRONT_DISTRIBUTION, lambda _, r: r[0])
 
-    @functools.wraps(original_update)
-    def update_distribution(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = original_update(self, *args, **kwargs)
-        begin(result[0], "InProgress", "Deployed", CLOUDFRONT_DISTRIBUTION)
-        return result
+    create_distribution_with_tags = deploying(original_create)
+    update_distribution = deploying(original_update)
 
     @functools.wraps(original_delete)
     def delete_distribution(self: Any, distribution_id: str, if_match: Any) -> Any:
@@ -754,6 +741,4 @@ def _lifecycle_cloudfront_distributions() -> None:
             )
         return original_delete(self, distribution_id, if_match)
 
-    CloudFrontBackend.create_distribution_with_tags = _mark(create_distribution_with_tags, name)
-    CloudFrontBackend.update_distribution = _mark(update_distribution, name)
-    CloudFrontBackend.delete_distribution = _mark(delete_distribution, name)
+    _install(CloudFrontBackend, name, create_distribution_with_tags, update_distribution, delete_distribution)

@@ -3,18 +3,23 @@ server, the add-on roles' documents, and the exec role of druid releases as boot
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.molecule_support import ROOT, aws_client, policy_document, run_playbook
+from tests.molecule_support import (  # noqa: F401 (calls_not_allowed, cluster_objects: for its tests)
+    ROOT,
+    aws_client,
+    calls_not_allowed,
+    cluster_objects,
+    kube_client,
+    policy_document,
+    request_log,
+    scenario_exec_policy,
+)
 
 HOST = "acme-data-analytics"
 PREFIX = "acme-data-analytics"
@@ -31,8 +36,6 @@ ALL_ADDONS = sorted(CATALOGUE)
 # The add-ons that call AWS: each has a role <prefix>-<add-on> and a Pod Identity association.
 AWS_ADDONS = sorted(name for name, entry in CATALOGUE.items() if entry["policy"])
 POLICY_NAME = "cluster-addon"
-# The request log's signing names whose IAM prefix differs.
-IAM_PREFIX = {"monitoring": "cloudwatch"}
 
 
 def role_name(addon: str) -> str:
@@ -81,16 +84,8 @@ def associations() -> list[dict[str, Any]]:
     ]
 
 
-def kubeconfig() -> str:
-    state = os.environ.get("FASTISH_LOCALCLOUD_DIR", str(ROOT / ".localcloud"))
-    return str(Path(state) / "k8s" / "kubeconfig")
-
-
-def kube() -> Any:
-    """A kubernetes ApiClient of the local API server."""
-    from kubernetes import config
-
-    return config.new_client_from_config(config_file=kubeconfig())
+kube = kube_client
+requests_log = request_log
 
 
 def our_namespaces() -> dict[str, dict[str, str]]:
@@ -108,45 +103,6 @@ def served(group: str, version: str) -> bool:
     return any(g.name == group and any(v.version == version for v in g.versions) for g in groups)
 
 
-def cluster_objects(group: str, version: str, plural: str) -> dict[str, dict[str, Any]]:
-    from kubernetes import client
-
-    listed = client.CustomObjectsApi(kube()).list_cluster_custom_object(group, version, plural)
-    return {item["metadata"]["name"]: item for item in listed["items"]}
-
-
-def requests_log() -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tools.localcloud", "requests"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(proc.stdout)
-
-
 def exec_policy() -> dict[str, Any]:
-    """The exec role policy of druid releases, rendered by bootstrap's own template
-    (roles/bootstrap/templates/policies/exec.yml.j2) for the local synthesizer."""
-    with tempfile.TemporaryDirectory() as tmp:
-        dest = Path(tmp) / "exec-druid.json"
-        rc, out = run_playbook(SCENARIO / "exec_policy.yml", "-e", f"exec_policy_dest={dest}")
-        assert rc == 0, out[-3000:]
-        return json.loads(dest.read_text())
-
-
-def calls_not_allowed(log: dict[str, Any], policy: dict[str, Any], *, skip_services: set[str]) -> list[str]:
-    """IAM actions of the logged calls that no Allow statement of ``policy`` names."""
-    patterns = []
-    for statement in policy["Statement"]:
-        if statement["Effect"] == "Allow":
-            actions = statement["Action"]
-            patterns += actions if isinstance(actions, list) else [actions]
-    made = {
-        f"{IAM_PREFIX.get(r['service'], r['service'])}:{r['action']}"
-        for r in log["requests"]
-        if r.get("action") and r["service"] not in skip_services
-    }
-    assert made, "the request log is empty"
-    return sorted(a for a in made if not any(fnmatch.fnmatchcase(a.lower(), p.lower()) for p in patterns))
+    """The exec role policy of druid releases as bootstrap renders it for the local synthesizer."""
+    return scenario_exec_policy(SCENARIO)

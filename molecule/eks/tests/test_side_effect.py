@@ -22,11 +22,9 @@ from test_verify import (
     LOG_GROUP,
     ROLES,
     _inventory,
-    requests_made,
-    uncovered,
 )
 
-from tests.molecule_support import aws_client, changed_count, run_playbook
+from tests.molecule_support import aws_client, changed_count, missing_exec_actions, run_playbook
 
 CONVERGE = Path(__file__).resolve().parents[1] / "converge.yml"
 HOST = "acme-data-analytics"
@@ -112,5 +110,5 @@ def test_confirmed_data_deletion_removes_the_log_group():
 
 
 def test_the_druid_exec_role_allows_every_call_of_these_runs_too():
-    missing = uncovered(requests_made())
+    missing = missing_exec_actions("druid")
     assert not missing, f"the exec role of druid releases lacks: {missing}"

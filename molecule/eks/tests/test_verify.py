@@ -7,18 +7,15 @@ The role's facts are written by converge.yml; the add-on pins are read from role
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.iam_policy import Request, allowed
-from tests.molecule_support import ACCOUNT, REGION, ROOT, aws_client, policy_document
+from tests.molecule_support import ACCOUNT, REGION, ROOT, aws_client, missing_exec_actions, policy_document
 
 HOST = "acme-data-analytics"
 PREFIX = "acme-data-analytics"
@@ -44,8 +41,6 @@ ADDON_SERVICE_ACCOUNTS = {
     "vpc-cni": ("aws-node", "eks-vpc-cni"),
     "aws-ebs-csi-driver": ("ebs-csi-controller-sa", "eks-ebs-csi"),
 }
-# The request log names API operations; these IAM actions have other names.
-IAM_ACTION: dict[tuple[str, str], str] = {}
 
 
 def _inventory():
@@ -462,44 +457,6 @@ def test_outputs_are_flat_and_name_every_part(facts, pins):
 # ---- the exec role of druid releases allows every call the converge made
 
 
-def _exec_actions():
-    iam = aws_client("iam")
-    name = "fastish-local-exec-druid"
-    document = policy_document(iam.get_role_policy(RoleName=name, PolicyName=name)["PolicyDocument"])
-    patterns = []
-    for statement in document["Statement"]:
-        if statement["Effect"] == "Allow":
-            actions = statement["Action"]
-            patterns += actions if isinstance(actions, list) else [actions]
-    return patterns
-
-
-def requests_made():
-    proc = subprocess.run(
-        [sys.executable, "-m", "tools.localcloud", "requests"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(proc.stdout)["requests"]
-
-
-def uncovered(requests):
-    patterns = _exec_actions()
-    made = {
-        (r["service"], IAM_ACTION.get((r["service"], r["action"]), r["action"]))
-        for r in requests
-        if r.get("action")
-    }
-    assert made, "the request log is empty: was it cleared after the converge?"
-    return sorted(
-        f"{service}:{action}"
-        for service, action in made
-        if not any(fnmatch.fnmatchcase(f"{service}:{action}".lower(), p.lower()) for p in patterns)
-    )
-
-
 def test_the_druid_exec_role_allows_every_call_the_converge_made():
-    missing = uncovered(requests_made())
+    missing = missing_exec_actions("druid")
     assert not missing, f"the exec role of druid releases lacks: {missing}"

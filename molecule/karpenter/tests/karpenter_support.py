@@ -3,18 +3,21 @@ log and the exec role policy of druid releases as bootstrap renders it."""
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.molecule_support import IAM_PREFIX, aws_client, run_playbook
+from tests.molecule_support import (  # noqa: F401 (calls_not_allowed, cluster_objects, request_log: for its tests)
+    aws_client,
+    calls_not_allowed,
+    cluster_objects,
+    kube_client,
+    request_log,
+    scenario_exec_policy,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 SCENARIO = Path(__file__).resolve().parents[1]
@@ -94,49 +97,9 @@ def controller_policy() -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements(document["PolicyDocument"])}
 
 
-def kube() -> Any:
-    """An API client of the local cloud's kube-apiserver (the kubeconfig the inventory names)."""
-    from kubernetes import config
-
-    state = os.environ.get("FASTISH_LOCALCLOUD_DIR", str(ROOT / ".localcloud"))
-    return config.new_client_from_config(config_file=f"{state}/k8s/kubeconfig")
-
-
-def cluster_objects(group: str, version: str, plural: str) -> dict[str, dict[str, Any]]:
-    from kubernetes import client
-
-    listed = client.CustomObjectsApi(kube()).list_cluster_custom_object(group, version, plural)
-    return {item["metadata"]["name"]: item for item in listed["items"]}
-
-
-def request_log() -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tools.localcloud", "requests"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(proc.stdout)
+kube = kube_client  # the local cloud's kube-apiserver (the kubeconfig the inventory names)
 
 
 def exec_policy() -> dict[str, Any]:
-    """The exec role policy of druid releases, rendered by bootstrap's own template
-    (roles/bootstrap/templates/policies/exec.yml.j2) for the local synthesizer."""
-    with tempfile.TemporaryDirectory() as tmp:
-        dest = Path(tmp) / "exec-druid.json"
-        rc, out = run_playbook(SCENARIO / "exec_policy.yml", "-e", f"exec_policy_dest={dest}")
-        assert rc == 0, out[-3000:]
-        return json.loads(dest.read_text())
-
-
-def calls_not_allowed(log: dict[str, Any], policy: dict[str, Any]) -> list[str]:
-    """IAM actions of the logged calls that no Allow statement of ``policy`` names."""
-    patterns = [p for s in policy["Statement"] if s["Effect"] == "Allow" for p in listify(s["Action"])]
-    made = {
-        f"{IAM_PREFIX.get(r['service'], r['service'])}:{r['action']}"
-        for r in log["requests"]
-        if r.get("action")
-    }
-    assert made, "the request log is empty"
-    return sorted(a for a in made if not any(fnmatch.fnmatchcase(a.lower(), p.lower()) for p in patterns))
+    """The exec role policy of druid releases as bootstrap renders it for the local synthesizer."""
+    return scenario_exec_policy(SCENARIO)

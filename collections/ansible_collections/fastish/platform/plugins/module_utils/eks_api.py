@@ -1,14 +1,18 @@
 # Copyright: fastish maintainers
 # Apache License 2.0 (see the collection's galaxy.yml)
-"""Shared helpers of the fastish.platform EKS add-on, access entry and Pod Identity modules.
+"""Shared helpers of the fastish.platform EKS modules (and iam_oidc_provider, the cluster's IAM side).
 
-- ``EksApiError``: a failure the module reports with ``fail_json`` (the message names the resource);
-  ``aws_error`` keeps the botocore error when there is one (for ``fail_json_aws``).
-- ``Eks``: an EKS client bound to a module, whose calls retry throttling, fail with a message naming
-  the resource (``call``), page through lists (``paginate``), wait (``wait_for``) and manage tags.
-- ``Eks.cluster``: the cluster a sub-resource module works in. A cluster that is still CREATING or
-  UPDATING is waited for (when the module waits and is not in check mode) or reported clearly; a
-  missing one is None (the module decides: nothing to remove, would be created in check mode, or fail).
+- ``EksApiError``: a failure the module reports with ``fail``/``converge`` (the message names the
+  resource); ``aws_error`` keeps the botocore error when there is one (for ``fail_json_aws``).
+- ``AwsApi``: a boto3 client whose calls retry (``aws_retry``) and fail with a message naming the
+  resource (``call``), read a resource or None when it is missing (``get``), page through lists
+  (``paginate``) and wait (``wait_for``). It takes any client (a stubbed one in unit tests).
+- ``Eks``: the EKS API (``Eks.of(module)``): AwsApi with tags and the cluster a sub-resource module works
+  in (``cluster``). A cluster that is still CREATING or UPDATING is waited for (when the module waits
+  and is not in check mode) or reported clearly; a missing one is None.
+- ``ClusterResource``: base of the managers of what lives in a cluster (add-on, access entry, Pod
+  Identity association); ``converge`` runs its ``present()`` or ``absent()``.
+- ``resource_options``: the options every EKS resource module has (tags, state, wait).
 - ``snake``: a boto3 response shape in snake_case (tags left as they are, timestamps as ISO 8601).
 """
 
@@ -25,7 +29,12 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-RETRY_CODES = ["ThrottlingException", "TooManyRequestsException", "ServerException"]
+RETRY_CODES = [
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "ServerException",
+    "ServiceUnavailableException",
+]
 ACTIVE = "ACTIVE"
 CLUSTER_WAIT_STATES = ("CREATING", "UPDATING", "PENDING")
 POLL_SECONDS = 2.0
@@ -70,57 +79,105 @@ def fail(module, exc):
     module.fail_json(msg=exc.message)
 
 
-class Eks:
-    """The EKS API as the modules use it."""
+def resource_options(wait_timeout=1200):
+    """The argument_spec entries every EKS resource module has: tags, purge_tags, state, wait."""
+    return {
+        "tags": {"type": "dict", "aliases": ["resource_tags"]},
+        "purge_tags": {"type": "bool", "default": True},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "wait": {"type": "bool", "default": True},
+        "wait_timeout": {"type": "int", "default": wait_timeout},
+    }
 
-    def __init__(self, module):
-        self.module = module
-        self.client = module.client(
-            "eks", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES)
-        )
+
+def eks_client(module):
+    """The module's boto3 EKS client, retrying throttling and server errors."""
+    return module.client(
+        "eks", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES)
+    )
+
+
+def converge(module, manager):
+    """``manager.present()`` or ``manager.absent()`` as the module's state says; an EksApiError fails."""
+    try:
+        return manager.present() if module.params["state"] == "present" else manager.absent()
+    except EksApiError as e:
+        return fail(module, e)
+
+
+class AwsApi:
+    """A boto3 client as the modules use it."""
+
+    def __init__(
+        self,
+        client,
+        *,
+        retry=True,
+        missing="ResourceNotFoundException",
+        sleep=time.sleep,
+        clock=time.monotonic,
+    ):
+        self.client = client
+        self.retry = {"aws_retry": True} if retry else {}
+        self.missing = missing
+        self.sleep = sleep
+        self.clock = clock
 
     # ---- calls ---------------------------------------------------------------------------------------
 
     def call(self, what, method, **kwargs):
         """``client.<method>(**kwargs)`` with retries; an AWS error raises EksApiError("Could not <what>")."""
         try:
-            return getattr(self.client, method)(aws_retry=True, **kwargs)
+            return getattr(self.client, method)(**self.retry, **kwargs)
         except AWS_ERRORS as e:
             raise EksApiError(f"Could not {what}", e) from e
 
     def get(self, what, method, **kwargs):
-        """Like ``call``, but None when EKS answers ResourceNotFoundException."""
+        """Like ``call``, but None when AWS answers that the resource is missing (``missing``)."""
         try:
-            return getattr(self.client, method)(aws_retry=True, **kwargs)
+            return getattr(self.client, method)(**self.retry, **kwargs)
         except AWS_ERRORS as e:
-            if error_code(e) == "ResourceNotFoundException":
+            if error_code(e) == self.missing:
                 return None
             raise EksApiError(f"Could not {what}", e) from e
 
-    def paginate(self, what, operation, key, **kwargs):
-        """Every item under ``key`` of a paginated list operation."""
-
-        @AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES)
-        def _all():
-            return self.client.get_paginator(operation).paginate(**kwargs).build_full_result().get(key, [])
-
-        try:
-            return _all()
-        except AWS_ERRORS as e:
-            raise EksApiError(f"Could not {what}", e) from e
+    def paginate(self, what, method, key, **kwargs):
+        """Every item under ``key`` of a list operation that pages with ``nextToken``."""
+        items, token = [], None
+        while True:
+            page = self.call(what, method, **kwargs, **({"nextToken": token} if token else {}))
+            items.extend(page.get(key) or [])
+            token = page.get("nextToken")
+            if not token:
+                return items
 
     # ---- waiting ---------------------------------------------------------------------------------------
 
-    def wait_for(self, what, probe, timeout):
-        """Call ``probe()`` -> (done, state) until done; EksApiError after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
+    def wait_for(self, what, probe, timeout, *, delay=POLL_SECONDS, max_delay=None):
+        """Call ``probe()`` -> (result, state) until the result is truthy and return it; EksApiError naming
+        ``what`` and the last state after ``timeout`` seconds. The pauses start at ``delay`` seconds and
+        double up to ``max_delay`` (None: they stay at ``delay``)."""
+        deadline = self.clock() + timeout
         while True:
             done, state = probe()
             if done:
-                return state
-            if time.monotonic() >= deadline:
+                return done
+            if self.clock() >= deadline:
                 raise EksApiError(f"Timed out after {timeout} s waiting for {what} (now: {state})")
-            time.sleep(POLL_SECONDS)
+            self.sleep(min(delay, max(0.0, deadline - self.clock())))
+            delay = min(delay * 2, max_delay) if max_delay else delay
+
+
+class Eks(AwsApi):
+    """The EKS API as the modules use it."""
+
+    def __init__(self, client, *, check_mode=False, **kwargs):
+        super().__init__(client, **kwargs)
+        self.check_mode = check_mode
+
+    @classmethod
+    def of(cls, module):
+        return cls(eks_client(module), check_mode=module.check_mode)
 
     # ---- the cluster -----------------------------------------------------------------------------------
 
@@ -135,7 +192,7 @@ class Eks:
         cluster that is not ACTIVE raises a clear EksApiError. Check mode gets the cluster as it is.
         """
         cluster = self.describe_cluster(name)
-        if cluster is None or self.module.check_mode:
+        if cluster is None or self.check_mode:
             return cluster
         status = cluster.get("status")
         if status == ACTIVE:
@@ -179,3 +236,34 @@ def tags_after(have, to_set, to_remove):
     tags = {k: v for k, v in (have or {}).items() if k not in to_remove}
     tags.update(to_set)
     return tags
+
+
+class ClusterResource:
+    """Base of the managers of what lives in an EKS cluster: ``find()`` reads the resource (None when
+    there is none); ``present()``/``absent()`` converge it (see ``converge``)."""
+
+    def __init__(self, module, eks):
+        self.module = module
+        self.eks = eks
+        self.params = module.params
+        self.cluster_name = self.params["cluster_name"]
+
+    def find(self):
+        raise NotImplementedError
+
+    def ready_cluster(self, needed_for):
+        """The cluster, ACTIVE (waited for as the module's ``wait`` says); in check mode as it is, or None
+        when it does not exist yet (outside check mode a missing cluster fails)."""
+        cluster = self.eks.cluster(
+            self.cluster_name,
+            wait=self.params["wait"],
+            timeout=self.params["wait_timeout"],
+            needed_for=needed_for,
+        )
+        if cluster is None and not self.module.check_mode:
+            raise EksApiError(f"EKS cluster {self.cluster_name} does not exist: cannot {needed_for}")
+        return cluster
+
+    def existing(self):
+        """The resource, or None when it or its cluster does not exist."""
+        return self.find() if self.eks.describe_cluster(self.cluster_name) else None

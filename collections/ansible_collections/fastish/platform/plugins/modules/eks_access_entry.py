@@ -154,13 +154,8 @@ access_policies:
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.fastish.platform.plugins.module_utils.eks_api import (
-    Eks,
-    EksApiError,
-    fail,
-    snake,
-    tags_after,
-)
+from ansible_collections.fastish.platform.plugins.module_utils import eks_api
+from ansible_collections.fastish.platform.plugins.module_utils.eks_api import EksApiError, snake
 
 API_MODES = ("API", "API_AND_CONFIG_MAP")
 _POLICY_NAME = re.compile(r"^[A-Za-z0-9]+$")
@@ -187,22 +182,15 @@ def scope_of(scope):
     return {"type": kind, "namespaces": sorted(set(scope.get("namespaces") or []))}
 
 
-class AccessEntryManager:
+class AccessEntryManager(eks_api.ClusterResource):
     def __init__(self, module, eks):
-        self.module = module
-        self.eks = eks
-        self.params = module.params
-        self.cluster_name = self.params["cluster_name"]
+        super().__init__(module, eks)
         self.principal = self.params["principal_arn"]
         self.label = f"access entry of {self.principal} in EKS cluster {self.cluster_name}"
+        self.ids = {"clusterName": self.cluster_name, "principalArn": self.principal}
 
-    def describe(self):
-        found = self.eks.get(
-            f"read the {self.label}",
-            "describe_access_entry",
-            clusterName=self.cluster_name,
-            principalArn=self.principal,
-        )
+    def find(self):
+        found = self.eks.get(f"read the {self.label}", "describe_access_entry", **self.ids)
         return found["accessEntry"] if found else None
 
     def policies(self):
@@ -210,8 +198,7 @@ class AccessEntryManager:
             f"read the access policies of the {self.label}",
             "list_associated_access_policies",
             "associatedAccessPolicies",
-            clusterName=self.cluster_name,
-            principalArn=self.principal,
+            **self.ids,
         )
 
     def wanted_policies(self):
@@ -259,7 +246,7 @@ class AccessEntryManager:
         else:
             want["access_policies"] = {**current, **policies}
         to_set, to_remove = self.eks.tag_changes(want["tags"], p["tags"], p["purge_tags"])
-        want["tags"] = tags_after(want["tags"], to_set, to_remove)
+        want["tags"] = eks_api.tags_after(want["tags"], to_set, to_remove)
         return want
 
     def validate(self):
@@ -279,16 +266,7 @@ class AccessEntryManager:
         p = self.params
         self.validate()
         wanted_policies = self.wanted_policies()
-        cluster = self.eks.cluster(
-            self.cluster_name,
-            wait=p["wait"],
-            timeout=p["wait_timeout"],
-            needed_for=f"manage the {self.label}",
-        )
-        if cluster is None and not self.module.check_mode:
-            raise EksApiError(
-                f"EKS cluster {self.cluster_name} does not exist: cannot manage the {self.label}"
-            )
+        cluster = self.ready_cluster(f"manage the {self.label}")
         if cluster is not None:
             mode = (cluster.get("accessConfig") or {}).get("authenticationMode", "CONFIG_MAP")
             if mode not in API_MODES:
@@ -296,7 +274,7 @@ class AccessEntryManager:
                     f"EKS cluster {self.cluster_name} uses authentication mode {mode}: access entries need "
                     "API or API_AND_CONFIG_MAP (change the cluster's authentication mode first)"
                 )
-        entry = self.describe() if cluster else None
+        entry = self.find() if cluster else None
         policies = self.policies() if entry else []
         have = self.settings(entry, policies)
         if entry and have["type"] != p["type"]:
@@ -319,7 +297,7 @@ class AccessEntryManager:
         return changed, entry, policies, diff
 
     def planned(self, entry, want):
-        planned = dict(entry or {"clusterName": self.cluster_name, "principalArn": self.principal})
+        planned = dict(entry or self.ids)
         planned.update(
             {
                 "type": want["type"],
@@ -333,7 +311,7 @@ class AccessEntryManager:
     def apply(self, entry, have, want):
         p = self.params
         if entry is None:
-            request = {"clusterName": self.cluster_name, "principalArn": self.principal, "type": want["type"]}
+            request = {**self.ids, "type": want["type"]}
             if want["username"] is not None:
                 request["username"] = want["username"]
             if want["kubernetes_groups"]:
@@ -349,13 +327,7 @@ class AccessEntryManager:
             if want["kubernetes_groups"] != have["kubernetes_groups"]:
                 update["kubernetesGroups"] = want["kubernetes_groups"]
             if update:
-                self.eks.call(
-                    f"update the {self.label}",
-                    "update_access_entry",
-                    clusterName=self.cluster_name,
-                    principalArn=self.principal,
-                    **update,
-                )
+                self.eks.call(f"update the {self.label}", "update_access_entry", **self.ids, **update)
             to_set, to_remove = self.eks.tag_changes(have["tags"], p["tags"], p["purge_tags"])
             self.eks.retag(f"the {self.label}", entry["accessEntryArn"], to_set, to_remove)
         for arn, scope in want["access_policies"].items():
@@ -366,8 +338,7 @@ class AccessEntryManager:
                 self.eks.call(
                     f"associate {arn} with the {self.label}",
                     "associate_access_policy",
-                    clusterName=self.cluster_name,
-                    principalArn=self.principal,
+                    **self.ids,
                     policyArn=arn,
                     accessScope=access_scope,
                 )
@@ -376,25 +347,18 @@ class AccessEntryManager:
                 self.eks.call(
                     f"disassociate {arn} from the {self.label}",
                     "disassociate_access_policy",
-                    clusterName=self.cluster_name,
-                    principalArn=self.principal,
+                    **self.ids,
                     policyArn=arn,
                 )
-        return self.describe()
+        return self.find()
 
     def absent(self):
-        cluster = self.eks.describe_cluster(self.cluster_name)
-        entry = self.describe() if cluster else None
+        entry = self.existing()
         if entry is None:
             return False, {}, [], {"before": {}, "after": {}}
         diff = {"before": self.settings(entry, self.policies()), "after": {}}
         if not self.module.check_mode:
-            self.eks.call(
-                f"delete the {self.label}",
-                "delete_access_entry",
-                clusterName=self.cluster_name,
-                principalArn=self.principal,
-            )
+            self.eks.call(f"delete the {self.label}", "delete_access_entry", **self.ids)
         return True, {}, [], diff
 
 
@@ -429,22 +393,13 @@ def main():
                 },
             },
             "purge_access_policies": {"type": "bool", "default": True},
-            "tags": {"type": "dict", "aliases": ["resource_tags"]},
-            "purge_tags": {"type": "bool", "default": True},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "wait": {"type": "bool", "default": True},
-            "wait_timeout": {"type": "int", "default": 1200},
+            **eks_api.resource_options(),
         },
         supports_check_mode=True,
     )
-    manager = AccessEntryManager(module, Eks(module))
-    try:
-        if module.params["state"] == "present":
-            changed, entry, policies, diff = manager.present()
-        else:
-            changed, entry, policies, diff = manager.absent()
-    except EksApiError as e:
-        fail(module, e)
+    changed, entry, policies, diff = eks_api.converge(
+        module, AccessEntryManager(module, eks_api.Eks.of(module))
+    )
     module.exit_json(
         changed=changed,
         access_entry=snake(entry) if entry else {},

@@ -159,14 +159,8 @@ addon:
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.fastish.platform.plugins.module_utils.eks_api import (
-    ACTIVE,
-    Eks,
-    EksApiError,
-    fail,
-    snake,
-    tags_after,
-)
+from ansible_collections.fastish.platform.plugins.module_utils import eks_api
+from ansible_collections.fastish.platform.plugins.module_utils.eks_api import ACTIVE, EksApiError, snake
 
 FAILED_STATES = ("CREATE_FAILED", "UPDATE_FAILED", "DELETE_FAILED", "DEGRADED")
 TRANSITIONAL = ("CREATING", "UPDATING")
@@ -188,21 +182,17 @@ def parse_configuration(text):
         return {"_unparsed": text}
 
 
-class AddonManager:
+class AddonManager(eks_api.ClusterResource):
     def __init__(self, module, eks):
-        self.module = module
-        self.eks = eks
-        self.params = module.params
-        self.cluster_name = self.params["cluster_name"]
+        super().__init__(module, eks)
         self.name = self.params["name"]
         self.label = f"add-on {self.name} of EKS cluster {self.cluster_name}"
+        self.ids = {"clusterName": self.cluster_name, "addonName": self.name}
 
     # ---- reading ----------------------------------------------------------------------------------------
 
-    def describe(self):
-        found = self.eks.get(
-            f"read {self.label}", "describe_addon", clusterName=self.cluster_name, addonName=self.name
-        )
+    def find(self):
+        found = self.eks.get(f"read {self.label}", "describe_addon", **self.ids)
         return found["addon"] if found else None
 
     def associations(self, addon):
@@ -269,7 +259,7 @@ class AddonManager:
                 key=lambda a: a["service_account"],
             )
         to_set, to_remove = self.eks.tag_changes(have["tags"], p["tags"], p["purge_tags"])
-        want["tags"] = tags_after(have["tags"], to_set, to_remove)
+        want["tags"] = eks_api.tags_after(have["tags"], to_set, to_remove)
         return want
 
     def check_version(self, cluster):
@@ -296,7 +286,7 @@ class AddonManager:
         """Wait until the add-on is ``wanted`` (or gone); fail on a *_FAILED/DEGRADED state."""
 
         def probe():
-            addon = self.describe()
+            addon = self.find()
             if addon is None:
                 if gone:
                     return True, "gone"
@@ -317,7 +307,7 @@ class AddonManager:
         """Wait until the add-on is neither CREATING nor UPDATING (any other state will do)."""
 
         def probe():
-            addon = self.describe()
+            addon = self.find()
             status = addon.get("status") if addon else "gone"
             return status not in TRANSITIONAL, status
 
@@ -332,8 +322,7 @@ class AddonManager:
     def create(self, want):
         p = self.params
         request = {
-            "clusterName": self.cluster_name,
-            "addonName": self.name,
+            **self.ids,
             "addonVersion": want["addon_version"],
             "resolveConflicts": p["resolve_conflicts"],
         }
@@ -374,8 +363,7 @@ class AddonManager:
             self.eks.call(
                 f"update {self.label}",
                 "update_addon",
-                clusterName=self.cluster_name,
-                addonName=self.name,
+                **self.ids,
                 resolveConflicts=p["resolve_conflicts"],
                 **request,
             )
@@ -386,17 +374,8 @@ class AddonManager:
 
     def present(self):
         p = self.params
-        cluster = self.eks.cluster(
-            self.cluster_name,
-            wait=p["wait"],
-            timeout=p["wait_timeout"],
-            needed_for=f"manage its {self.label}",
-        )
-        if cluster is None and not self.module.check_mode:
-            raise EksApiError(
-                f"EKS cluster {self.cluster_name} does not exist: cannot manage its {self.label}"
-            )
-        addon = self.describe() if cluster else None
+        cluster = self.ready_cluster(f"manage its {self.label}")
+        addon = self.find() if cluster else None
         if addon is not None and addon.get("status") == "DELETING":
             if self.module.check_mode:
                 addon = None
@@ -417,18 +396,17 @@ class AddonManager:
                 after["pod_identity_associations"] = want["pod_identity_associations"]
             if not changed and p["wait"] and addon.get("status") != ACTIVE and not self.module.check_mode:
                 self.wait_status(ACTIVE)
-                after = self.view(self.describe())
+                after = self.view(self.find())
             return changed, after, diff
         if addon is None:
             self.create(want)
         else:
             self.update(addon, have, want)
-        return True, self.view(self.describe()), diff
+        return True, self.view(self.find()), diff
 
     def absent(self):
         p = self.params
-        cluster = self.eks.describe_cluster(self.cluster_name)
-        addon = self.describe() if cluster else None
+        addon = self.existing()
         if addon is None:
             return False, {}, {"before": {}, "after": {}}
         before = self.view(addon)
@@ -441,13 +419,7 @@ class AddonManager:
             return True, {}, diff
         if addon.get("status") in TRANSITIONAL:  # let EKS finish what it is doing first
             self.wait_settled()
-        self.eks.call(
-            f"delete {self.label}",
-            "delete_addon",
-            clusterName=self.cluster_name,
-            addonName=self.name,
-            preserve=p["preserve"],
-        )
+        self.eks.call(f"delete {self.label}", "delete_addon", **self.ids, preserve=p["preserve"])
         if p["wait"]:
             self.wait_status(None, gone=True)
         return True, {}, diff
@@ -475,11 +447,7 @@ def main():
                 "default": "OVERWRITE",
             },
             "preserve": {"type": "bool", "default": False},
-            "tags": {"type": "dict", "aliases": ["resource_tags"]},
-            "purge_tags": {"type": "bool", "default": True},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "wait": {"type": "bool", "default": True},
-            "wait_timeout": {"type": "int", "default": 1200},
+            **eks_api.resource_options(),
         },
         required_if=[["state", "present", ["addon_version"]]],
         supports_check_mode=True,
@@ -489,14 +457,7 @@ def main():
         module.fail_json(msg=f"pod_identity_associations name a service account twice: {accounts}")
     if module.params["state"] == "present" and not module.params["addon_version"]:
         module.fail_json(msg="addon_version is required with state=present (pin the add-on's version)")
-    manager = AddonManager(module, Eks(module))
-    try:
-        if module.params["state"] == "present":
-            changed, addon, diff = manager.present()
-        else:
-            changed, addon, diff = manager.absent()
-    except EksApiError as e:
-        fail(module, e)
+    changed, addon, diff = eks_api.converge(module, AddonManager(module, eks_api.Eks.of(module)))
     module.exit_json(changed=changed, addon=addon, diff=diff)
 
 

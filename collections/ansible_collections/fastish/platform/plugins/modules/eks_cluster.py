@@ -208,40 +208,18 @@ updates:
   sample: ["logging", "endpoint access", "version 1.35"]
 """
 
-import contextlib
 import re
 import time
 
-with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
-    import botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.fastish.platform.plugins.module_utils import eks_api
+from ansible_collections.fastish.platform.plugins.module_utils.eks_api import ACTIVE, EksApiError
 
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 AUTH_MODES = ["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"]  # EKS only moves to the right
-ACTIVE = "ACTIVE"
 FAILED = "FAILED"
 DELETING = "DELETING"
-RETRY_CODES = ["ServerException", "ServiceUnavailableException"]
-
-
-class EksClusterError(Exception):
-    """A failure: ``message`` names the cluster, ``cause`` is the botocore exception (or None)."""
-
-    def __init__(self, message, cause=None):
-        super().__init__(message)
-        self.message = message
-        self.cause = cause
-
-
-def _errors():
-    return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
-
-
-def _code(e):
-    return getattr(e, "response", {}).get("Error", {}).get("Code")
+EksClusterError = EksApiError  # this module's failures (the name its unit tests catch)
 
 
 def version_tuple(version):
@@ -350,12 +328,9 @@ class EksCluster:
     """Converges one EKS cluster through ``client`` (a boto3 eks client, or a stubbed one in tests)."""
 
     def __init__(self, client, params, check_mode=False, retry=False, sleep=time.sleep, clock=time.monotonic):
-        self.client = client
+        self.eks = eks_api.Eks(client, check_mode=check_mode, retry=retry, sleep=sleep, clock=clock)
         self.params = params
         self.check_mode = check_mode
-        self.retry = {"aws_retry": True} if retry else {}
-        self.sleep = sleep
-        self.clock = clock
         self.name = params["name"]
         self.updates = []
         self.warnings = []
@@ -363,62 +338,35 @@ class EksCluster:
     # ---- AWS calls -------------------------------------------------------------------------------
 
     def call(self, what, method, **kwargs):
-        try:
-            return getattr(self.client, method)(**self.retry, **kwargs)
-        except _errors() as e:
-            raise EksClusterError(f"Could not {what} of EKS cluster {self.name}", e) from e
+        return self.eks.call(f"{what} of EKS cluster {self.name}", method, **kwargs)
 
     def describe(self):
         """The DescribeCluster ``cluster``, or None when there is none."""
-        try:
-            return self.client.describe_cluster(**self.retry, name=self.name)["cluster"]
-        except _errors() as e:
-            if _code(e) == "ResourceNotFoundException":
-                return None
-            raise EksClusterError(f"Could not describe EKS cluster {self.name}", e) from e
+        return self.eks.describe_cluster(self.name)
 
     def names(self, method, key):
-        found, token = [], None
-        while True:
-            page = self.call(
-                f"list the {key}", method, clusterName=self.name, **({"nextToken": token} if token else {})
-            )
-            found.extend(page.get(key) or [])
-            token = page.get("nextToken")
-            if not token:
-                return found
+        return self.eks.paginate(
+            f"list the {key} of EKS cluster {self.name}", method, key, clusterName=self.name
+        )
 
     # ---- waiting ---------------------------------------------------------------------------------
 
     def _poll(self, what, probe):
         """Call ``probe()`` (-> (result, state)) until the result is truthy and return it; fail after
-        wait_timeout seconds, naming the last state."""
-        timeout = self.params["wait_timeout"]
-        deadline = self.clock() + timeout
-        delay = 1.0
-        while True:
-            done, state = probe()
-            if done:
-                return done
-            if self.clock() >= deadline:
-                raise EksClusterError(
-                    f"Timed out after {timeout} s waiting for EKS cluster {self.name} {what} (now: {state})"
-                )
-            self.sleep(min(delay, max(0.0, deadline - self.clock())))
-            delay = min(delay * 2, 10.0)
+        wait_timeout seconds, naming the last state. The pauses back off from 1 to 10 seconds."""
+        what = f"EKS cluster {self.name} {what}"
+        return self.eks.wait_for(what, probe, self.params["wait_timeout"], delay=1.0, max_delay=10.0)
 
     def wait_active(self):
         def probe():
             cluster = self.describe()
             if cluster is None:
-                raise EksClusterError(
-                    f"EKS cluster {self.name} disappeared while waiting for it to be ACTIVE"
-                )
+                raise EksApiError(f"EKS cluster {self.name} disappeared while waiting for it to be ACTIVE")
             status = cluster.get("status")
             if status == FAILED:
-                raise EksClusterError(f"EKS cluster {self.name} is FAILED")
+                raise EksApiError(f"EKS cluster {self.name} is FAILED")
             if status == DELETING:
-                raise EksClusterError(f"EKS cluster {self.name} is being deleted")
+                raise EksApiError(f"EKS cluster {self.name} is being deleted")
             return (cluster if status == ACTIVE else None), status
 
         return self._poll("to be ACTIVE", probe)
@@ -429,7 +377,7 @@ class EksCluster:
             if cluster is None:
                 return True, "gone"
             if cluster.get("status") == FAILED:
-                raise EksClusterError(f"Deleting EKS cluster {self.name} failed (status FAILED)")
+                raise EksApiError(f"Deleting EKS cluster {self.name} failed (status FAILED)")
             return False, cluster.get("status")
 
         self._poll("to be deleted", probe)
@@ -448,7 +396,7 @@ class EksCluster:
                     errors = "; ".join(
                         f"{e.get('errorCode')}: {e.get('errorMessage')}" for e in update.get("errors") or []
                     )
-                    raise EksClusterError(
+                    raise EksApiError(
                         f"Update {update_id} ({what}) of EKS cluster {self.name} is {status}: "
                         f"{errors or 'no details'}"
                     )
@@ -493,21 +441,18 @@ class EksCluster:
         return want
 
     def desired_tags(self, have):
-        if self.params.get("tags") is None:
-            return dict(have)
-        to_set, to_remove = compare_aws_tags(have, self.params["tags"], self.params["purge_tags"])
-        return {k: v for k, v in {**have, **to_set}.items() if k not in to_remove}
+        return eks_api.tags_after(have, *self.tag_changes(have))
 
     def check_impossible(self, have, want):
         """Fail (before any change) on changes EKS cannot make."""
         name = self.name
         if want["role_arn"] != have["role_arn"]:
-            raise EksClusterError(
+            raise EksApiError(
                 f"EKS cluster {name} uses role {have['role_arn']}; the role of a cluster cannot change "
                 f"(asked for {want['role_arn']})"
             )
         if want["service_ipv4_cidr"] != have["service_ipv4_cidr"]:
-            raise EksClusterError(
+            raise EksApiError(
                 f"EKS cluster {name} has service CIDR {have['service_ipv4_cidr']}; it cannot change "
                 f"(asked for {want['service_ipv4_cidr']})"
             )
@@ -515,29 +460,29 @@ class EksCluster:
             now, then = version_tuple(have["version"]), version_tuple(want["version"])
             if now and then:
                 if then < now:
-                    raise EksClusterError(
+                    raise EksApiError(
                         f"EKS cluster {name} runs Kubernetes {have['version']}; EKS cannot downgrade it to "
                         f"{want['version']}"
                     )
                 if then[0] != now[0] or then[1] > now[1] + 1:
                     step = f"{now[0]}.{now[1] + 1}"
-                    raise EksClusterError(
+                    raise EksApiError(
                         f"EKS cluster {name} runs Kubernetes {have['version']}; EKS upgrades one minor "
                         f"version at a time: set version {step} first, then {want['version']}"
                     )
         if want["encryption_key_arn"] != have["encryption_key_arn"] and have["encryption_key_arn"]:
             if want["encryption_key_arn"]:
-                raise EksClusterError(
+                raise EksApiError(
                     f"The secrets of EKS cluster {name} are encrypted with {have['encryption_key_arn']}; EKS "
                     f"cannot change the key (asked for {want['encryption_key_arn']})"
                 )
-            raise EksClusterError(
+            raise EksApiError(
                 f"The secrets of EKS cluster {name} are encrypted with {have['encryption_key_arn']}; EKS "
                 "cannot remove secrets encryption"
             )
         mode, have_mode = want["authentication_mode"], have["authentication_mode"]
         if mode and have_mode and AUTH_MODES.index(mode) < AUTH_MODES.index(have_mode):
-            raise EksClusterError(
+            raise EksApiError(
                 f"EKS cluster {name} has authentication mode {have['authentication_mode']}; EKS only "
                 f"moves it towards API ({' -> '.join(AUTH_MODES)}), not to {want['authentication_mode']}"
             )
@@ -577,7 +522,7 @@ class EksCluster:
                 "they are deleted (community.aws.eks_nodegroup state=absent wait=true, ...)"
             )
             if not self.check_mode:
-                raise EksClusterError(message)
+                raise EksApiError(message)
             self.warnings.append(message)
         self.updates.append("delete")
         if not self.check_mode:
@@ -667,17 +612,17 @@ class EksCluster:
     def validate(self):
         p = self.params
         if not p["endpoint_private_access"] and not p["endpoint_public_access"]:
-            raise EksClusterError(
+            raise EksApiError(
                 f"EKS cluster {self.name}: endpoint_private_access and endpoint_public_access cannot both be "
                 "false (nothing could reach the API server)"
             )
         if p["endpoint_public_access"] and p["public_access_cidrs"] == []:
-            raise EksClusterError(
+            raise EksApiError(
                 f"EKS cluster {self.name}: public_access_cidrs is empty while endpoint_public_access is true "
                 "(turn the public endpoint off, or leave public_access_cidrs unset for 0.0.0.0/0)"
             )
         if p["version"] is not None and version_tuple(p["version"]) is None:
-            raise EksClusterError(
+            raise EksApiError(
                 f"EKS cluster {self.name}: version {p['version']!r} is not major.minor (e.g. 1.35)"
             )
 
@@ -692,7 +637,7 @@ class EksCluster:
         if cluster is None:
             return self.create()
         if cluster.get("status") == FAILED:
-            raise EksClusterError(f"EKS cluster {self.name} is FAILED; delete it and create it again")
+            raise EksApiError(f"EKS cluster {self.name} is FAILED; delete it and create it again")
         have = settings(cluster)
         want = self.desired(have)
         self.check_impossible(have, want)
@@ -711,10 +656,7 @@ class EksCluster:
         self.updates.extend(what for what, _method, _kwargs in steps)
         if self.check_mode:
             return self.result(self.planned_view(view(cluster), want), have, want)
-        if tags_to_remove:
-            self.call("untag", "untag_resource", resourceArn=cluster["arn"], tagKeys=tags_to_remove)
-        if tags_to_set:
-            self.call("tag", "tag_resource", resourceArn=cluster["arn"], tags=tags_to_set)
+        self.eks.retag(f"EKS cluster {self.name}", cluster["arn"], tags_to_set, tags_to_remove)
         if steps and cluster.get("status") != ACTIVE:
             self.wait_active()
         for index, (what, method, kwargs) in enumerate(steps):
@@ -728,9 +670,7 @@ class EksCluster:
         return self.result(view(cluster), have, settings(cluster))
 
     def tag_changes(self, have):
-        if self.params.get("tags") is None:
-            return {}, []
-        return compare_aws_tags(have, self.params["tags"], self.params["purge_tags"])
+        return self.eks.tag_changes(have, self.params.get("tags"), self.params["purge_tags"])
 
     def plan(self, have, want):
         """The updates, in order: (description, client method, arguments)."""
@@ -805,7 +745,7 @@ class EksCluster:
     def create(self):
         p = self.params
         if p["authentication_mode"] == "CONFIG_MAP" and not p["bootstrap_cluster_creator_admin_permissions"]:
-            raise EksClusterError(
+            raise EksApiError(
                 f"EKS cluster {self.name}: with authentication mode CONFIG_MAP EKS needs "
                 "bootstrap_cluster_creator_admin_permissions=true (nobody could reach the cluster otherwise)"
             )
@@ -822,7 +762,6 @@ def main():
     module = AnsibleAWSModule(
         argument_spec={
             "name": {"type": "str", "required": True},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "version": {"type": "str"},
             "role_arn": {"type": "str"},
             "subnet_ids": {"type": "list", "elements": "str"},
@@ -839,23 +778,15 @@ def main():
             },
             "bootstrap_cluster_creator_admin_permissions": {"type": "bool", "default": False},
             "kubernetes_network_config": {"type": "dict", "options": {"service_ipv4_cidr": {"type": "str"}}},
-            "tags": {"type": "dict", "aliases": ["resource_tags"]},
-            "purge_tags": {"type": "bool", "default": True},
-            "wait": {"type": "bool", "default": True},
-            "wait_timeout": {"type": "int", "default": 1800},
+            **eks_api.resource_options(wait_timeout=1800),
         },
         required_if=[["state", "present", ["role_arn", "subnet_ids"]]],
         supports_check_mode=True,
     )
-    client = module.client(
-        "eks", retry_decorator=AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=RETRY_CODES)
-    )
     try:
-        result = EksCluster(client, module.params, module.check_mode, retry=True).run()
-    except EksClusterError as e:
-        if e.cause is not None:
-            module.fail_json_aws(e.cause, msg=e.message)
-        module.fail_json(msg=e.message)
+        result = EksCluster(eks_api.eks_client(module), module.params, module.check_mode, retry=True).run()
+    except EksApiError as e:
+        eks_api.fail(module, e)
     for warning in result.pop("warnings"):
         module.warn(warning)
     module.exit_json(**result)

@@ -89,33 +89,13 @@ access_entries:
     tags: {description: Tags of the access entry., type: dict}
 """
 
-import contextlib
-
-with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
-    import botocore
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
-RETRY_CODES = ["ServerException", "ServiceUnavailableException", "ThrottlingException"]
-
-
-def _errors():
-    return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
-
-
-def _pages(client, operation, key, **params):
-    """Every item of a paginated EKS list call."""
-    items, token = [], None
-    while True:
-        response = getattr(client, operation)(
-            aws_retry=True, **params, **({"nextToken": token} if token else {})
-        )
-        items.extend(response.get(key) or [])
-        token = response.get("nextToken")
-        if not token:
-            return items
+from ansible_collections.fastish.platform.plugins.module_utils.eks_api import (
+    Eks,
+    EksApiError,
+    error_code,
+    fail,
+)
 
 
 def describe(cluster):
@@ -142,9 +122,7 @@ def main():
         supports_check_mode=True,
     )
     name = module.params["name"]
-    client = module.client(
-        "eks", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES)
-    )
+    eks = Eks.of(module)
     result = {
         "changed": False,
         "exists": False,
@@ -153,24 +131,27 @@ def main():
         "addons": [],
         "access_entries": [],
     }
+
+    def listed(what, method, key):
+        return sorted(eks.paginate(f"list the {what} of EKS cluster {name}", method, key, clusterName=name))
+
     try:
-        cluster = client.describe_cluster(aws_retry=True, name=name)["cluster"]
-    except is_boto3_error_code("ResourceNotFoundException"):
-        module.exit_json(**result)
-    except _errors() as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Could not describe the EKS cluster {name}")
-    result.update(exists=True, cluster=describe(cluster))
-    try:
-        result["nodegroups"] = sorted(_pages(client, "list_nodegroups", "nodegroups", clusterName=name))
-        result["addons"] = sorted(_pages(client, "list_addons", "addons", clusterName=name))
+        cluster = eks.describe_cluster(name)
+        if cluster is None:
+            module.exit_json(**result)
+        result.update(exists=True, cluster=describe(cluster))
+        result["nodegroups"] = listed("node groups", "list_nodegroups", "nodegroups")
+        result["addons"] = listed("add-ons", "list_addons", "addons")
         if module.params["access_entries"]:
             entries = []
-            for principal in sorted(_pages(client, "list_access_entries", "accessEntries", clusterName=name)):
-                try:
-                    entry = client.describe_access_entry(
-                        aws_retry=True, clusterName=name, principalArn=principal
-                    )
-                except is_boto3_error_code("ResourceNotFoundException"):
+            for principal in listed("access entries", "list_access_entries", "accessEntries"):
+                entry = eks.get(
+                    f"read the access entry of {principal} in EKS cluster {name}",
+                    "describe_access_entry",
+                    clusterName=name,
+                    principalArn=principal,
+                )
+                if entry is None:
                     continue  # removed meanwhile
                 entry = entry["accessEntry"]
                 entries.append(
@@ -183,12 +164,12 @@ def main():
                     }
                 )
             result["access_entries"] = entries
-    except is_boto3_error_code("ResourceNotFoundException"):
+    except EksApiError as e:
+        if error_code(e.aws_error) != "ResourceNotFoundException":
+            fail(module, e)
         result.update(
             exists=False, cluster={}, nodegroups=[], addons=[], access_entries=[]
         )  # deleted meanwhile
-    except _errors() as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg=f"Could not read the node groups, add-ons or access entries of {name}")
     module.exit_json(**result)
 
 

@@ -251,39 +251,13 @@ updates:
   sample: ["config (scaling, labels)", "launch template version 2"]
 """
 
-import contextlib
-import time
-
-with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
-    import botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.fastish.platform.plugins.module_utils import eks_api
+from ansible_collections.fastish.platform.plugins.module_utils.eks_api import ACTIVE, EksApiError
 
-ACTIVE = "ACTIVE"
 DEGRADED = "DEGRADED"
 BUSY = ("CREATING", "UPDATING", "DELETING")
 FAILED = ("CREATE_FAILED", "DELETE_FAILED")
-RETRY_CODES = ["ServerException", "ServiceUnavailableException", "ThrottlingException"]
-POLL_SECONDS = 2
-
-
-class NodegroupError(Exception):
-    """A failure: ``message`` names the node group, ``cause`` is the botocore exception (or None)."""
-
-    def __init__(self, message, cause=None):
-        super().__init__(message)
-        self.message = message
-        self.cause = cause
-
-
-def _errors():
-    return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
-
-
-def _code(e):
-    return getattr(e, "response", {}).get("Error", {}).get("Code")
 
 
 def taint_key(taint):
@@ -463,43 +437,37 @@ class NodegroupManager:
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.client = module.client(
-            "eks", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES)
-        )
+        self.eks = eks_api.Eks.of(module)
         self.label = f"node group {self.params['name']} of cluster {self.params['cluster_name']}"
+        self.ids = {"clusterName": self.params["cluster_name"], "nodegroupName": self.params["name"]}
 
     def get(self):
-        try:
-            return self.client.describe_nodegroup(
-                aws_retry=True, clusterName=self.params["cluster_name"], nodegroupName=self.params["name"]
-            )["nodegroup"]
-        except _errors() as e:
-            if _code(e) == "ResourceNotFoundException":
-                return None
-            raise NodegroupError(f"Could not describe the {self.label}", e) from e
+        found = self.eks.get(f"describe the {self.label}", "describe_nodegroup", **self.ids)
+        return found["nodegroup"] if found else None
 
     def wait_for(self, done, what):
-        """Poll until ``done(nodegroup)`` (nodegroup None when gone); fail on a failed status or timeout."""
-        deadline = time.monotonic() + self.params["wait_timeout"]
-        while True:
+        """Poll until ``done(nodegroup)`` (nodegroup None when gone) is truthy and return that; fail on a
+        failed status or timeout."""
+
+        def probe():
             nodegroup = self.get()
-            if done(nodegroup):
-                return nodegroup
+            finished = done(nodegroup)
             status = (nodegroup or {}).get("status")
-            if status in FAILED:
+            if not finished and status in FAILED:
                 issues = ((nodegroup or {}).get("health") or {}).get("issues") or []
-                raise NodegroupError(
-                    f"The {self.label} is {status} while waiting for it to be {what}: {issues}"
-                )
-            if time.monotonic() > deadline:
-                raise NodegroupError(
-                    f"Timed out after {self.params['wait_timeout']} s waiting for the {self.label} "
-                    f"to be {what} (status {status})"
-                )
-            time.sleep(POLL_SECONDS)
+                raise EksApiError(f"The {self.label} is {status} while waiting for it to be {what}: {issues}")
+            return finished, status
+
+        return self.eks.wait_for(f"the {self.label} to be {what}", probe, self.params["wait_timeout"])
 
     def wait_active(self):
-        return self.wait_for(lambda ng: ng is not None and ng.get("status") in (ACTIVE, DEGRADED), "ACTIVE")
+        """The node group once it is ACTIVE (or DEGRADED)."""
+        return self.wait_for(
+            lambda ng: ng if ng and ng.get("status") in (ACTIVE, DEGRADED) else None, "ACTIVE"
+        )
+
+    def wait_gone(self, what="deleted"):
+        self.wait_for(lambda ng: ng is None, what)
 
     def create(self):
         p = self.params
@@ -527,61 +495,29 @@ class NodegroupManager:
             request["launchTemplate"] = {k: str(v) for k, v in p["launch_template"].items() if v is not None}
         if not request["taints"]:
             del request["taints"]
-        try:
-            nodegroup = self.client.create_nodegroup(aws_retry=True, **request)["nodegroup"]
-        except _errors() as e:
-            raise NodegroupError(f"Could not create the {self.label}", e) from e
+        nodegroup = self.eks.call(f"create the {self.label}", "create_nodegroup", **request)["nodegroup"]
         return self.wait_active() if p["wait"] else nodegroup
 
     def update_config(self, changes):
-        try:
-            self.client.update_nodegroup_config(
-                aws_retry=True,
-                clusterName=self.params["cluster_name"],
-                nodegroupName=self.params["name"],
-                **changes,
-            )
-        except _errors() as e:
-            raise NodegroupError(f"Could not update the configuration of the {self.label}", e) from e
+        self.eks.call(
+            f"update the configuration of the {self.label}", "update_nodegroup_config", **self.ids, **changes
+        )
 
     def update_version(self, changes):
-        try:
-            self.client.update_nodegroup_version(
-                aws_retry=True,
-                clusterName=self.params["cluster_name"],
-                nodegroupName=self.params["name"],
-                **changes,
-            )
-        except _errors() as e:
-            raise NodegroupError(f"Could not update the version of the {self.label}", e) from e
+        self.eks.call(
+            f"update the version of the {self.label}", "update_nodegroup_version", **self.ids, **changes
+        )
 
     def update_tags(self, nodegroup):
-        wanted = self.params["tags"]
-        if wanted is None:
-            return False
-        to_set, to_unset = compare_aws_tags(nodegroup.get("tags") or {}, wanted, self.params["purge_tags"])
-        if not (to_set or to_unset) or self.module.check_mode:
-            return bool(to_set or to_unset)
-        try:
-            if to_unset:
-                self.client.untag_resource(
-                    aws_retry=True, resourceArn=nodegroup["nodegroupArn"], tagKeys=to_unset
-                )
-            if to_set:
-                self.client.tag_resource(aws_retry=True, resourceArn=nodegroup["nodegroupArn"], tags=to_set)
-        except _errors() as e:
-            raise NodegroupError(f"Could not tag the {self.label}", e) from e
-        return True
+        tags = nodegroup.get("tags") or {}
+        to_set, to_unset = self.eks.tag_changes(tags, self.params["tags"], self.params["purge_tags"])
+        if (to_set or to_unset) and not self.module.check_mode:
+            self.eks.retag(f"the {self.label}", nodegroup["nodegroupArn"], to_set, to_unset)
+        return bool(to_set or to_unset)
 
     def delete(self, nodegroup):
-        if nodegroup.get("status") != "DELETING":
-            try:
-                self.client.delete_nodegroup(
-                    aws_retry=True, clusterName=self.params["cluster_name"], nodegroupName=self.params["name"]
-                )
-            except _errors() as e:
-                if _code(e) != "ResourceNotFoundException":
-                    raise NodegroupError(f"Could not delete the {self.label}", e) from e
+        if nodegroup.get("status") != "DELETING":  # a node group that is gone meanwhile is fine
+            self.eks.get(f"delete the {self.label}", "delete_nodegroup", **self.ids)
 
 
 def predicted(current, params, config, version):
@@ -670,7 +606,6 @@ def main():
         argument_spec={
             "cluster_name": {"type": "str", "required": True},
             "name": {"type": "str", "required": True},
-            "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
             "node_role_arn": {"type": "str"},
             "subnet_ids": {"type": "list", "elements": "str"},
             "scaling_config": {
@@ -742,10 +677,7 @@ def main():
             },
             "version": {"type": "str"},
             "release_version": {"type": "str"},
-            "tags": {"type": "dict", "aliases": ["resource_tags"]},
-            "purge_tags": {"type": "bool", "default": True},
-            "wait": {"type": "bool", "default": True},
-            "wait_timeout": {"type": "int", "default": 1800},
+            **eks_api.resource_options(wait_timeout=1800),
         },
         supports_check_mode=True,
     )
@@ -753,10 +685,8 @@ def main():
     manager = NodegroupManager(module)
     try:
         result = run(module, manager)
-    except NodegroupError as e:
-        if e.cause is not None:
-            module.fail_json_aws(e.cause, msg=e.message)
-        module.fail_json(msg=e.message)
+    except EksApiError as e:
+        eks_api.fail(module, e)
     module.exit_json(**result)
 
 
@@ -773,7 +703,7 @@ def run(module, manager):
         if not check:
             manager.delete(current)
             if p["wait"]:
-                manager.wait_for(lambda ng: ng is None, "deleted")
+                manager.wait_gone()
         return {
             "changed": changed,
             "nodegroup": {},
@@ -782,7 +712,9 @@ def run(module, manager):
         }
 
     if current is not None and current.get("status") == "DELETING":
-        current = None if check else manager.wait_for(lambda ng: ng is None, "deleted (it was deleted)")
+        if not check:
+            manager.wait_gone("deleted (it was deleted)")
+        current = None
     if current is None:
         view = would_create(p) if check else describe(manager.create())
         return {
@@ -793,13 +725,13 @@ def run(module, manager):
         }
 
     if current.get("status") in FAILED:
-        raise NodegroupError(
+        raise EksApiError(
             f"The {manager.label} is {current['status']} ({(current.get('health') or {}).get('issues')}); "
             "delete it and run again"
         )
     immutable = immutable_differences(current, p)
     if immutable:
-        raise NodegroupError(
+        raise EksApiError(
             f"The {manager.label} exists with settings EKS cannot change: {'; '.join(immutable)}. "
             "Give the node group another name to replace it, or restore the earlier values. "
             "Nothing was changed."

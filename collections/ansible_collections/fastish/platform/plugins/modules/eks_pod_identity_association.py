@@ -90,36 +90,31 @@ association:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.fastish.platform.plugins.module_utils.eks_api import (
-    Eks,
-    EksApiError,
-    fail,
-    snake,
-    tags_after,
-)
+from ansible_collections.fastish.platform.plugins.module_utils import eks_api
+from ansible_collections.fastish.platform.plugins.module_utils.eks_api import EksApiError, snake
 
 
-class AssociationManager:
+class AssociationManager(eks_api.ClusterResource):
     def __init__(self, module, eks):
-        self.module = module
-        self.eks = eks
-        self.params = module.params
-        self.cluster_name = self.params["cluster_name"]
+        super().__init__(module, eks)
         self.namespace = self.params["namespace"]
         self.service_account = self.params["service_account"]
         self.label = (
             f"Pod Identity association of service account {self.namespace}/{self.service_account} "
             f"in EKS cluster {self.cluster_name}"
         )
+        self.ids = {
+            "clusterName": self.cluster_name,
+            "namespace": self.namespace,
+            "serviceAccount": self.service_account,
+        }
 
     def find(self):
         summaries = self.eks.paginate(
             f"list the {self.label}",
             "list_pod_identity_associations",
             "associations",
-            clusterName=self.cluster_name,
-            namespace=self.namespace,
-            serviceAccount=self.service_account,
+            **self.ids,
         )
         for summary in summaries:
             if (
@@ -151,21 +146,12 @@ class AssociationManager:
 
     def present(self):
         p = self.params
-        cluster = self.eks.cluster(
-            self.cluster_name,
-            wait=p["wait"],
-            timeout=p["wait_timeout"],
-            needed_for=f"manage the {self.label}",
-        )
-        if cluster is None and not self.module.check_mode:
-            raise EksApiError(
-                f"EKS cluster {self.cluster_name} does not exist: cannot manage the {self.label}"
-            )
+        cluster = self.ready_cluster(f"manage the {self.label}")
         association = self.find() if cluster else None
         have = self.settings(association)
         tags = have.get("tags", {})
         to_set, to_remove = self.eks.tag_changes(tags, p["tags"], p["purge_tags"])
-        want = {"role_arn": p["role_arn"], "tags": tags_after(tags, to_set, to_remove)}
+        want = {"role_arn": p["role_arn"], "tags": eks_api.tags_after(tags, to_set, to_remove)}
         changed = association is None or want != have
         diff = {"before": have, "after": want}
         if changed:
@@ -173,23 +159,11 @@ class AssociationManager:
         if not changed:
             return False, association, diff
         if self.module.check_mode:
-            planned = dict(
-                association
-                or {
-                    "clusterName": self.cluster_name,
-                    "namespace": self.namespace,
-                    "serviceAccount": self.service_account,
-                }
-            )
+            planned = dict(association or self.ids)
             planned.update({"roleArn": want["role_arn"], "tags": want["tags"]})
             return True, planned, diff
         if association is None:
-            request = {
-                "clusterName": self.cluster_name,
-                "namespace": self.namespace,
-                "serviceAccount": self.service_account,
-                "roleArn": want["role_arn"],
-            }
+            request = {**self.ids, "roleArn": want["role_arn"]}
             if want["tags"]:
                 request["tags"] = want["tags"]
             association = self.eks.call(
@@ -208,8 +182,7 @@ class AssociationManager:
         return True, self.find(), diff
 
     def absent(self):
-        cluster = self.eks.describe_cluster(self.cluster_name)
-        association = self.find() if cluster else None
+        association = self.existing()
         if association is None:
             return False, {}, {"before": {}, "after": {}}
         self.owned(association)
@@ -231,25 +204,14 @@ def main():
             "namespace": {"type": "str", "required": True},
             "service_account": {"type": "str", "required": True},
             "role_arn": {"type": "str"},
-            "tags": {"type": "dict", "aliases": ["resource_tags"]},
-            "purge_tags": {"type": "bool", "default": True},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "wait": {"type": "bool", "default": True},
-            "wait_timeout": {"type": "int", "default": 1200},
+            **eks_api.resource_options(),
         },
         required_if=[["state", "present", ["role_arn"]]],
         supports_check_mode=True,
     )
     if module.params["state"] == "present" and not module.params["role_arn"]:
         module.fail_json(msg="role_arn is required with state=present")
-    manager = AssociationManager(module, Eks(module))
-    try:
-        if module.params["state"] == "present":
-            changed, association, diff = manager.present()
-        else:
-            changed, association, diff = manager.absent()
-    except EksApiError as e:
-        fail(module, e)
+    changed, association, diff = eks_api.converge(module, AssociationManager(module, eks_api.Eks.of(module)))
     module.exit_json(changed=changed, association=snake(association) if association else {}, diff=diff)
 
 

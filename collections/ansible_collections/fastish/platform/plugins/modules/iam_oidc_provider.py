@@ -84,11 +84,7 @@ oidc_provider:
     tags: {description: Tags., type: dict}
 """
 
-import contextlib
 import re
-
-with contextlib.suppress(ImportError):  # AnsibleAWSModule reports a missing botocore
-    import botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -97,53 +93,43 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
+from ansible_collections.fastish.platform.plugins.module_utils.eks_api import (
+    AwsApi,
+    EksApiError,
+    fail,
+    tags_after,
+)
 
 SCHEME = "https://"
 _THUMBPRINT = re.compile(r"^[0-9a-fA-F]{40}$")
-
-
-class OidcProviderError(Exception):
-    """A failure: ``message`` names the provider, ``cause`` is the botocore exception (or None)."""
-
-    def __init__(self, message, cause=None):
-        super().__init__(message)
-        self.message = message
-        self.cause = cause
-
-
-def _errors():
-    return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
-
-
-def _code(e):
-    return getattr(e, "response", {}).get("Error", {}).get("Code")
 
 
 class OidcProvider:
     """Converges one IAM OIDC provider through ``client`` (a boto3 iam client, or a stubbed one)."""
 
     def __init__(self, client, params, check_mode=False, retry=False):
-        self.client = client
+        self.iam = AwsApi(client, retry=retry, missing="NoSuchEntity")
         self.params = params
         self.check_mode = check_mode
-        self.retry = {"aws_retry": True} if retry else {}
         self.url = params["url"]
         self.changes = []
 
     def call(self, what, method, **kwargs):
-        try:
-            return getattr(self.client, method)(**self.retry, **kwargs)
-        except _errors() as e:
-            raise OidcProviderError(f"Could not {what} (IAM OIDC provider {self.url})", e) from e
+        return self.iam.call(f"{what} (IAM OIDC provider {self.url})", method, **kwargs)
+
+    def change(self, change, what, method, **kwargs):
+        """Record ``change``; make the call unless in check mode."""
+        self.changes.append(change)
+        return None if self.check_mode else self.call(what, method, **kwargs)
 
     def validate(self):
         if not self.url.startswith(SCHEME) or len(self.url) <= len(SCHEME):
-            raise OidcProviderError(f"The OIDC provider URL must start with {SCHEME}: {self.url}")
+            raise EksApiError(f"The OIDC provider URL must start with {SCHEME}: {self.url}")
         bad = [t for t in self.params["thumbprints"] or [] if not _THUMBPRINT.match(t)]
         if bad:
-            raise OidcProviderError(f"Thumbprints must be 40 hex digits (SHA-1): {', '.join(bad)}")
+            raise EksApiError(f"Thumbprints must be 40 hex digits (SHA-1): {', '.join(bad)}")
         if len(self.params["thumbprints"] or []) > 5:
-            raise OidcProviderError("IAM accepts at most 5 thumbprints per OIDC provider")
+            raise EksApiError("IAM accepts at most 5 thumbprints per OIDC provider")
 
     def find(self):
         """The provider's ARN, or None."""
@@ -155,12 +141,11 @@ class OidcProvider:
         return None
 
     def read(self, arn):
-        try:
-            found = self.client.get_open_id_connect_provider(**self.retry, OpenIDConnectProviderArn=arn)
-        except _errors() as e:
-            if _code(e) == "NoSuchEntity":
-                return None
-            raise OidcProviderError(f"Could not read IAM OIDC provider {arn}", e) from e
+        found = self.iam.get(
+            f"read IAM OIDC provider {arn}", "get_open_id_connect_provider", OpenIDConnectProviderArn=arn
+        )
+        if found is None:
+            return None
         return {
             "arn": arn,
             "url": SCHEME + found.get("Url", self.url[len(SCHEME) :]),
@@ -175,13 +160,12 @@ class OidcProvider:
         before = self.read(arn) if arn else None
         if self.params["state"] == "absent":
             if before:
-                self.changes.append("delete")
-                if not self.check_mode:
-                    self.call(
-                        f"delete IAM OIDC provider {arn}",
-                        "delete_open_id_connect_provider",
-                        OpenIDConnectProviderArn=arn,
-                    )
+                self.change(
+                    "delete",
+                    f"delete IAM OIDC provider {arn}",
+                    "delete_open_id_connect_provider",
+                    OpenIDConnectProviderArn=arn,
+                )
             return self.result({}, before or {}, {})
         after = self.create() if before is None else self.update(before)
         return self.result(after, before or {}, after)
@@ -198,19 +182,16 @@ class OidcProvider:
         client_ids = list(dict.fromkeys(p["client_ids"] or []))
         thumbprints = [t.lower() for t in p["thumbprints"] or []]
         tags = dict(p.get("tags") or {})
-        self.changes.append("create")
-        arn = None
-        if not self.check_mode:
-            request = {"Url": self.url, "ClientIDList": client_ids}
-            if thumbprints:
-                request["ThumbprintList"] = thumbprints
-            if tags:
-                request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
-            arn = self.call("create the IAM OIDC provider", "create_open_id_connect_provider", **request)[
-                "OpenIDConnectProviderArn"
-            ]
+        request = {"Url": self.url, "ClientIDList": client_ids}
+        if thumbprints:
+            request["ThumbprintList"] = thumbprints
+        if tags:
+            request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+        created = self.change(
+            "create", "create the IAM OIDC provider", "create_open_id_connect_provider", **request
+        )
         return {
-            "arn": arn,
+            "arn": created["OpenIDConnectProviderArn"] if created else None,
             "url": self.url,
             "client_ids": sorted(client_ids),
             "thumbprints": thumbprints,
@@ -221,22 +202,16 @@ class OidcProvider:
         p = self.params
         arn = have["arn"]
         after = dict(have)
-        wanted_ids = set(p["client_ids"] or [])
-        for client_id in sorted(wanted_ids - set(have["client_ids"])):
-            self.changes.append(f"add client id {client_id}")
-            if not self.check_mode:
-                self.call(
-                    f"add client ID {client_id}",
-                    "add_client_id_to_open_id_connect_provider",
-                    OpenIDConnectProviderArn=arn,
-                    ClientID=client_id,
-                )
-        for client_id in sorted(set(have["client_ids"]) - wanted_ids):
-            self.changes.append(f"remove client id {client_id}")
-            if not self.check_mode:
-                self.call(
-                    f"remove client ID {client_id}",
-                    "remove_client_id_from_open_id_connect_provider",
+        wanted_ids, have_ids = set(p["client_ids"] or []), set(have["client_ids"])
+        for verb, client_ids, method in (
+            ("add", wanted_ids - have_ids, "add_client_id_to_open_id_connect_provider"),
+            ("remove", have_ids - wanted_ids, "remove_client_id_from_open_id_connect_provider"),
+        ):
+            for client_id in sorted(client_ids):
+                self.change(
+                    f"{verb} client id {client_id}",
+                    f"{verb} client ID {client_id}",
+                    method,
                     OpenIDConnectProviderArn=arn,
                     ClientID=client_id,
                 )
@@ -244,36 +219,30 @@ class OidcProvider:
         if p["thumbprints"] is not None:
             wanted = [t.lower() for t in p["thumbprints"]]
             if sorted(wanted) != sorted(t.lower() for t in have["thumbprints"]):
-                self.changes.append("thumbprints")
-                if not self.check_mode:
-                    self.call(
-                        "update the thumbprints",
-                        "update_open_id_connect_provider_thumbprint",
-                        OpenIDConnectProviderArn=arn,
-                        ThumbprintList=wanted,
-                    )
+                self.change(
+                    "thumbprints",
+                    "update the thumbprints",
+                    "update_open_id_connect_provider_thumbprint",
+                    OpenIDConnectProviderArn=arn,
+                    ThumbprintList=wanted,
+                )
                 after["thumbprints"] = wanted
         if p.get("tags") is not None:
             to_set, to_remove = compare_aws_tags(have["tags"], p["tags"], p["purge_tags"])
             if to_remove:
-                self.changes.append("untag")
-                if not self.check_mode:
-                    self.call(
-                        "untag",
-                        "untag_open_id_connect_provider",
-                        OpenIDConnectProviderArn=arn,
-                        TagKeys=to_remove,
-                    )
+                self.change(
+                    "untag",
+                    "untag",
+                    "untag_open_id_connect_provider",
+                    OpenIDConnectProviderArn=arn,
+                    TagKeys=to_remove,
+                )
             if to_set:
-                self.changes.append("tag")
-                if not self.check_mode:
-                    self.call(
-                        "tag",
-                        "tag_open_id_connect_provider",
-                        OpenIDConnectProviderArn=arn,
-                        Tags=ansible_dict_to_boto3_tag_list(to_set),
-                    )
-            after["tags"] = {k: v for k, v in {**have["tags"], **to_set}.items() if k not in to_remove}
+                tags = ansible_dict_to_boto3_tag_list(to_set)
+                self.change(
+                    "tag", "tag", "tag_open_id_connect_provider", OpenIDConnectProviderArn=arn, Tags=tags
+                )
+            after["tags"] = tags_after(have["tags"], to_set, to_remove)
         return after
 
 
@@ -292,10 +261,8 @@ def main():
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
     try:
         result = OidcProvider(client, module.params, module.check_mode, retry=True).run()
-    except OidcProviderError as e:
-        if e.cause is not None:
-            module.fail_json_aws(e.cause, msg=e.message)
-        module.fail_json(msg=e.message)
+    except EksApiError as e:
+        fail(module, e)
     module.exit_json(**result)
 
 
