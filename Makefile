@@ -16,17 +16,20 @@ export FASTISH_LOCALCLOUD_PORT ?= 5400
 export FASTISH_LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
 TEST_LOCALCLOUD_PORT ?= 5410
 TEST_LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud/test
-PYTEST_WORKERS ?= 2
+# Tests and scenarios wait on emulated AWS lifecycles part of the time: one worker / lane more than there
+# are cores keeps every core busy.
+CORES := $(shell nproc 2>/dev/null || echo 2)
+PYTEST_WORKERS ?= $(shell echo $$(( $(CORES) + 1 )))
 
 LOCAL_INV := inventories/local
 PLAYBOOKS := $(sort $(wildcard playbooks/*.yml))
 INVENTORIES := inventories/local inventories/example
 # Scenario directories (molecule/shared holds the playbooks they share), the longest first: a scenario
-# keeps one core busy, so `make molecule` runs one lane per core (tools/molecule_lanes.py).
+# keeps about one core busy, so `make molecule` runs them in parallel lanes (tools/molecule_lanes.py).
 MOLECULE_SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
-MOLECULE_LONGEST := eks cluster_addons druid webapp karpenter
+MOLECULE_LONGEST := druid eks cluster_addons webapp karpenter
 MOLECULE_ORDER := $(MOLECULE_LONGEST) $(filter-out $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS))
-MOLECULE_LANES ?= 2
+MOLECULE_LANES ?= $(shell echo $$(( $(CORES) + 1 )))
 
 .PHONY: help venv demo test lint syntax unit molecule bench localcloud-up localcloud-down k8s-build clean
 
