@@ -62,6 +62,23 @@ def test_describe_request_json_protocol():
     assert entry["tls"] is True
 
 
+@pytest.mark.parametrize(
+    ("agent", "ansible"),
+    [
+        ("APN/1.0 Ansible/2.18.6 amazon.aws/10.1.1 Boto3/1.40.0 Python/3.11.2 Botocore/1.40.0", True),
+        ("Boto3/1.40.0 md/Botocore#1.40.0 ua/2.1 os/linux Python/3.11.2", False),
+        ("", False),
+    ],
+)
+def test_describe_request_tells_ansibles_calls_from_the_tests_own(agent, ansible):
+    entry = server.describe_request(
+        _environ(
+            HTTP_AUTHORIZATION=AUTH, HTTP_X_AMZ_TARGET="DynamoDB_20120810.ListTables", HTTP_USER_AGENT=agent
+        )
+    )
+    assert entry["ansible"] is ansible
+
+
 def test_describe_request_query_protocol_keeps_body_readable():
     body = b"Action=DescribeVpcs&Version=2016-11-15"
     environ = _environ(

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import inspect
 import json
 import re
 import threading
@@ -1707,15 +1706,6 @@ def _eks_pod_identity_associations() -> None:
 # Tags on the extension resources
 
 
-def _require_params_allowing(func: Any, allowed_mark: str, *expected: str) -> None:
-    """Like ``_require_params``, but ``func`` may already carry the fidelity patch ``allowed_mark``."""
-    if getattr(func, patches._MARK, None) not in (None, allowed_mark):
-        raise PatchDoesNotFit(f"{func.__qualname__} is already patched by {getattr(func, patches._MARK)}")
-    params = list(inspect.signature(func).parameters)
-    if params[: len(expected)] != list(expected):
-        raise PatchDoesNotFit(f"{func.__qualname__}{inspect.signature(func)} no longer takes {expected}")
-
-
 @patches._patch("eks-tags-extension-resources", patches._EXTENSIONS)
 def _eks_tags_extension_resources() -> None:
     """Tag/Untag/ListTagsForResource on add-on, access entry and Pod Identity association ARNs.
@@ -1734,9 +1724,10 @@ def _eks_tags_extension_resources() -> None:
     original_tag = EKSBackend.tag_resource
     original_untag = EKSBackend.untag_resource
     original_list = EKSBackend.list_tags_for_resource
-    _require_params_allowing(original_tag, fidelity, "self", "resource_arn", "tags")
-    _require_params_allowing(original_untag, fidelity, "self", "resource_arn", "tag_keys")
-    _require_params_allowing(original_list, fidelity, "self", "resource_arn")
+    first = fidelity.__eq__  # the fidelity patch wrapped these first
+    patches._require_params(original_tag, "self", "resource_arn", "tags", may_be_patched_by=first)
+    patches._require_params(original_untag, "self", "resource_arn", "tag_keys", may_be_patched_by=first)
+    patches._require_params(original_list, "self", "resource_arn", may_be_patched_by=first)
 
     def find(backend: Any, arn: str) -> Any:
         if ":addon/" not in arn and ":access-entry/" not in arn and ":podidentityassociation/" not in arn:

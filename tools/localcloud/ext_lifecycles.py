@@ -228,20 +228,9 @@ def _require_attribute_set_in_init(cls: Any, attribute: str) -> None:
 
 
 def _require_params(func: Any, *expected: str) -> None:
-    """Fail unless ``func`` takes the leading parameters ``expected``.
-
-    Like patches._require_params, but a method another extension already wrapped (functools.wraps keeps
-    the signature) is fine: the lifecycles wrap it again. Only a second lifecycle wrapper is refused.
-    """
-    import inspect
-
-    if not callable(func):
-        raise PatchDoesNotFit(f"{func!r} is not callable")
-    if str(getattr(func, patches._MARK, "")).startswith("lifecycle-"):
-        raise PatchDoesNotFit(f"{func.__qualname__} is already patched by {getattr(func, patches._MARK)}")
-    params = list(inspect.signature(func).parameters)
-    if params[: len(expected)] != list(expected):
-        raise PatchDoesNotFit(f"{func.__qualname__}{inspect.signature(func)} no longer takes {expected}")
+    """patches._require_params, but a method another extension already wrapped is fine: the lifecycles
+    wrap it again. Only a second lifecycle wrapper is refused."""
+    patches._require_params(func, *expected, may_be_patched_by=lambda mark: not mark.startswith("lifecycle-"))
 
 
 def _original(cls: Any, method: str, *expected: str) -> Any:

@@ -118,12 +118,17 @@ def apply_extensions() -> list[str]:
     return apply_all(_EXTENSIONS)
 
 
-def _require_params(func: Any, *expected: str) -> None:
-    """Fail unless ``func`` takes exactly the leading positional parameters ``expected``."""
+def _require_params(
+    func: Any, *expected: str, may_be_patched_by: Callable[[str], bool] = lambda mark: False
+) -> None:
+    """Fail unless ``func`` takes exactly the leading positional parameters ``expected``, and is not
+    patched yet (unless by a patch whose name ``may_be_patched_by`` accepts: patches that wrap a method
+    another one already wrapped; functools.wraps keeps the signature)."""
     if not callable(func):
         raise PatchDoesNotFit(f"{func!r} is not callable")
-    if getattr(func, _MARK, None):
-        raise PatchDoesNotFit(f"{func.__qualname__} is already patched")
+    mark = getattr(func, _MARK, None)
+    if mark and not may_be_patched_by(mark):
+        raise PatchDoesNotFit(f"{func.__qualname__} is already patched by {mark}")
     params = list(inspect.signature(func).parameters)
     if params[: len(expected)] != list(expected):
         raise PatchDoesNotFit(f"{func.__qualname__}{inspect.signature(func)} no longer takes {expected}")

@@ -157,6 +157,8 @@ def describe_request(environ: dict[str, Any]) -> dict[str, Any]:
         "action": action,
         "mutating": is_mutating(method, service, action, rest=rest),
         "tls": environ.get("wsgi.url_scheme") == "https",
+        # Made by an Ansible module (amazon.aws's botocore user agent), not by a test's own boto3 client.
+        "ansible": " Ansible/" in environ.get("HTTP_USER_AGENT", ""),
         "status": None,
     }
 
