@@ -27,7 +27,7 @@ INVENTORIES := inventories/local inventories/example
 # Scenario directories (molecule/shared holds the playbooks they share), the longest first: a scenario
 # keeps about one core busy, so `make molecule` runs them in parallel lanes (tools/molecule_lanes.py).
 MOLECULE_SCENARIOS := $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
-MOLECULE_LONGEST := druid eks cluster_addons webapp karpenter
+MOLECULE_LONGEST := druid webapp eks vpc cluster_addons bootstrap karpenter
 MOLECULE_ORDER := $(MOLECULE_LONGEST) $(filter-out $(MOLECULE_LONGEST),$(MOLECULE_SCENARIOS))
 MOLECULE_LANES ?= $(shell echo $$(( $(CORES) + 1 )))
 
